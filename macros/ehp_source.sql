@@ -1,0 +1,26 @@
+{#-
+    ehp_source(code)
+
+    The one place staging models read a raw ERP table from, e.g.
+    `{{ ehp_source('patn') }}`. The var `ehp_loader` picks the loader:
+      - 'seed' (default): the dbt seed `ehp_<code>` (`dbt seed` loads
+        seeds/ehp/ehp_<code>.csv), returned as ref('ehp_<code>');
+      - 'duckdb': source('ehp_raw', 'ehp_<code>'), the same file loaded by
+        DuckDB's read_csv into the schema of var `ehp_raw_schema`.
+    The ref / source is called while dbt parses the model, so lineage in
+    dbt docs shows the seed (or the source) whichever loader is chosen.
+-#}
+{% macro ehp_source(code) %}
+    {%- set table_name = 'ehp_' ~ (code | lower) -%}
+    {%- set loader = var('ehp_loader', 'seed') -%}
+    {%- if loader == 'seed' -%}
+        {{- return(ref(table_name)) -}}
+    {%- elif loader == 'duckdb' -%}
+        {{- return(source('ehp_raw', table_name)) -}}
+    {%- else -%}
+        {{- exceptions.raise_compiler_error(
+            "var ehp_loader must be 'seed' or 'duckdb', got '"
+            ~ loader ~ "'"
+        ) -}}
+    {%- endif -%}
+{% endmacro %}
