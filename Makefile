@@ -1,0 +1,66 @@
+# The project's one task runner. README names these targets; CI runs `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= 0.1
+SEED ?= 42
+OUT := seeds/ehp
+DB := $(CURDIR)/proactivehealth.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+export EHP_DUCKDB_PATH ?= $(DB)
+
+GEN_SOURCES := $(wildcard generator/*.py generator/reference/*.csv)
+GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
+ARGS_FILE := $(OUT)/.generate-args
+# regenerate when the arguments change, not only when the code does
+$(shell mkdir -p $(OUT); echo '$(GEN_ARGS)' | cmp -s - $(ARGS_FILE) 2>/dev/null || echo '$(GEN_ARGS)' > $(ARGS_FILE))
+
+.PHONY: build test test-fast generate lint format docs clean help
+
+help:
+	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
+	@echo "make test       linters, Python tests and the end-to-end dbt build test"
+	@echo "make test-fast  the fast Python tests only"
+	@echo "make generate   regenerate the CSVs in $(OUT)"
+	@echo "make clean      remove generated data, the database and dbt artifacts"
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+$(OUT)/manifest.json: $(BIN)/.installed $(GEN_SOURCES) $(ARGS_FILE)
+	$(BIN)/ehp-generate $(GEN_ARGS)
+
+generate: $(BIN)/.installed
+	$(BIN)/ehp-generate $(GEN_ARGS)
+
+build: $(OUT)/manifest.json
+	$(BIN)/dbt build
+	@echo
+	@echo "The hospital's data is in $(EHP_DUCKDB_PATH)"
+	@echo "Query it with:"
+	@echo "  $(BIN)/dbt show --inline 'select * from {{ ref(\"stg_ehp__patn\") }}' --limit 5"
+	@echo "  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(EHP_DUCKDB_PATH)', read_only=True).sql('show all tables'))\""
+	@echo "  or open the file in any DuckDB client (duckdb CLI, DBeaver, ...)"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	EHP_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models macros tests --processes 2
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/pytest
+
+test-fast: $(BIN)/.installed
+	$(BIN)/pytest -m "not slow"
+
+clean:
+	rm -rf target logs dbt_packages $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generate-args
+	rm -f proactivehealth.duckdb proactivehealth.duckdb.wal

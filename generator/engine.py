@@ -1,0 +1,175 @@
+"""The generation engine: master data, then patient blocks, then whole-hospital roll-ups.
+
+1. Master data (departments, staff, rooms, equipment, vendors, supplies, medicines,
+   allergens) is small and generated whole, each table from its own random stream.
+2. Patients are simulated in blocks of ``BLOCK_PATIENTS``. A block holds everything that
+   belongs to its patients (their allergies, policies and, as the simulation grows, their
+   care and bills), drawn from streams keyed by (seed, table, block). Blocks are
+   independent, so workers can build them in any order; they are written in block order,
+   so the files never depend on the number of workers.
+3. Roll-ups that need the whole hospital (daily inventory, vendor invoices) come last.
+
+The block size is part of the output's definition: changing it changes the data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from generator import __version__, columns, registry, rng
+from generator.scenario import Scenario
+from generator.writer import Output
+
+BLOCK_PATIENTS = 2_000
+PATIENTS_PER_SCALE = 10_000
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    scale: float = 0.1
+    seed: int = 42
+    start: date = date(2023, 1, 1)
+    end: date = date(2024, 12, 31)
+    out: Path = Path("seeds/ehp")
+    fmt: str = "csv"
+    workers: int = 1
+    scenario: Scenario = field(default_factory=Scenario)
+
+
+class Context:
+    """What every generation step may read: options, dates, scenario, master tables."""
+
+    def __init__(self, opts: Options) -> None:
+        self.opts = opts
+        self.seed = opts.seed
+        self.scale = opts.scale
+        self.scenario = opts.scenario
+        self.start = np.datetime64(opts.start, "D")
+        self.end = np.datetime64(opts.end, "D")
+        self.days = int((self.end - self.start).astype(int)) + 1
+        self.start_ts = self.start.astype("datetime64[s]")
+        # the last second of the window: nothing is stamped after it
+        self.end_ts = (self.end + 1).astype("datetime64[s]") - np.timedelta64(1, "s")
+        self.n_patients = max(1, round(PATIENTS_PER_SCALE * opts.scale))
+        self.n_blocks = -(-self.n_patients // BLOCK_PATIENTS)
+        self.master: dict[str, pa.Table] = {}
+        self._np_cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def rng(self, name: str, block: int = 0) -> np.random.Generator:
+        return rng.stream(self.seed, name, block)
+
+    def col(self, code: str, name: str) -> np.ndarray:
+        """A master table's column as NumPy (strings as bytes, dates as datetime64)."""
+        key = (code, name)
+        if key not in self._np_cache:
+            arr = self.master[code].column(name)
+            c = registry.TABLES[code].column(name)
+            if c.type in ("str", "flag"):
+                out = np.array(arr.fill_null("").to_pylist(), dtype="S")
+            elif c.type == "date":
+                out = arr.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+            elif c.type == "ts":
+                out = arr.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+            else:
+                out = arr.to_numpy(zero_copy_only=False)
+            self._np_cache[key] = out
+        return self._np_cache[key]
+
+    def block_range(self, block: int) -> tuple[int, int]:
+        lo = block * BLOCK_PATIENTS
+        return lo, min(self.n_patients, lo + BLOCK_PATIENTS)
+
+
+def audit(ctx: Context, rng_: np.random.Generator, created: np.ndarray) -> dict[str, np.ndarray]:
+    """REC_CRTD_TS / REC_UPDT_TS: created at the event, updated later, never after the end."""
+    created = np.minimum(np.asarray(created).astype("datetime64[s]"), ctx.end_ts)
+    span = (ctx.end_ts - created).astype(np.int64)
+    touched = rng_.random(len(created)) < 0.35
+    later = (rng_.random(len(created)) * np.minimum(span, 86_400 * 120)).astype(np.int64)
+    updated = created + np.where(touched, later, 0).astype("timedelta64[s]")
+    return {"REC_CRTD_TS": created, "REC_UPDT_TS": updated}
+
+
+def _master(ctx: Context, progress: Progress | None) -> Iterator[tuple[str, pa.Table]]:
+    from generator import facilities, people, pharmacy, supply_chain
+
+    steps: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
+        ("VNDR", supply_chain.vendors),
+        ("ALGY", pharmacy.allergens),
+        ("MDCN", pharmacy.medicines),
+        ("SPLY", supply_chain.supplies),
+        ("STFF", people.staff),
+        ("DPMT", facilities.departments),
+        ("ROMS", facilities.rooms),
+        ("EQPM", facilities.equipment),
+    ]
+    for code, step in steps:
+        table = columns.build(registry.TABLES[code], step(ctx))
+        ctx.master[code] = table
+        yield code, table
+
+
+def _block(ctx: Context, block: int) -> dict[str, pa.Table]:
+    from generator import people
+
+    state: dict[str, Any] = {}
+    out: dict[str, pa.Table] = {}
+    for code, step in people.BLOCK_STEPS:
+        out[code] = columns.build(registry.TABLES[code], step(ctx, block, state))
+    return out
+
+
+def _blocks(ctx: Context, workers: int) -> Iterator[dict[str, pa.Table]]:
+    """Block results in block order; at most workers + 1 blocks in flight."""
+    if workers <= 1:
+        for b in range(ctx.n_blocks):
+            yield _block(ctx, b)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: list[Future] = []
+        nxt = 0
+        while nxt < ctx.n_blocks or pending:
+            while nxt < ctx.n_blocks and len(pending) < workers + 1:
+                pending.append(pool.submit(_block, ctx, nxt))
+                nxt += 1
+            yield pending.pop(0).result()
+
+
+def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
+    """Generate every table into ``opts.out``; returns the manifest."""
+    ctx = Context(opts)
+    output = Output(Path(opts.out), opts.fmt)
+    try:
+        for code, table in _master(ctx, progress):
+            output.write(registry.TABLES[code], table)
+            if progress:
+                progress(code, table.num_rows)
+        for tables in _blocks(ctx, opts.workers):
+            for code, table in tables.items():
+                output.write(registry.TABLES[code], table)
+                if progress:
+                    progress(code, table.num_rows)
+        meta = {
+            "generator_version": __version__,
+            "seed": opts.seed,
+            "scale": opts.scale,
+            "start_date": opts.start.isoformat(),
+            "end_date": opts.end.isoformat(),
+            "block_patients": BLOCK_PATIENTS,
+            "scenario": dataclasses.asdict(opts.scenario),
+        }
+        return output.commit(meta)
+    except BaseException:
+        output.abort()
+        raise

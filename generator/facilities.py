@@ -1,0 +1,190 @@
+"""Departments, rooms and equipment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from generator import reference
+from generator.columns import Masked, cat, choice, digits, keys
+from generator.engine import Context, audit
+from generator.people import fictional_phone
+
+ROOM_TYPES = ("exam", "ward", "priv", "icu", "or", "edby", "imgn", "lab")
+# beds per room and the daily rate range (dollars) of each room type
+BEDS = {"exam": (0, 0), "ward": (2, 4), "priv": (1, 1), "icu": (1, 1), "or": (0, 0),
+        "edby": (1, 1), "imgn": (0, 0), "lab": (0, 0)}
+DAILY_RATE = {"ward": (1_900, 2_600), "priv": (2_800, 3_600), "icu": (6_500, 9_500)}
+
+
+def department_ids() -> np.ndarray:
+    return keys("DP", np.arange(len(reference.rows("departments"))), 4, salt=1)
+
+
+def scaled(base: np.ndarray, scale: float) -> np.ndarray:
+    """Counts that grow with the scale, keeping at least one of whatever exists at scale 1."""
+    base = np.asarray(base, dtype=np.float64)
+    return np.where(base > 0, np.maximum(1, np.round(base * scale)), 0).astype(np.int64)
+
+
+def departments(ctx: Context) -> dict[str, Any]:
+    r = ctx.rng("DPMT")
+    rows = reference.rows("departments")
+    n = len(rows)
+    ids = department_ids()
+    # head of department: the longest-serving physician or surgeon still employed at the end
+    staff_dept = ctx.col("STFF", "DPMT_ID")
+    role = ctx.col("STFF", "STFF_ROLE_CD")
+    hire = ctx.col("STFF", "STFF_HIRE_DT")
+    term_null = ctx.master["STFF"].column("STFF_TERM_DT").is_null().to_numpy(zero_copy_only=False)
+    staff_ids = ctx.col("STFF", "STFF_ID")
+    eligible = term_null & np.isin(role, [b"PHYS", b"SURG"])
+    heads = np.full(n, b"", dtype="S10")
+    has_head = np.zeros(n, dtype=bool)
+    order = np.lexsort((hire, ~eligible, staff_dept))  # by department, eligible first, oldest hire
+    first = np.unique(staff_dept[order], return_index=True)
+    for dept_id, pos in zip(*first, strict=True):
+        i = order[pos]
+        if eligible[i]:
+            k = np.flatnonzero(ids == dept_id)[0]
+            heads[k] = staff_ids[i]
+            has_head[k] = True
+    created = ctx.start_ts - np.timedelta64(3650, "D") + r.integers(0, 86_400 * 365, n).astype("timedelta64[s]")
+    return {
+        "DPMT_ID": ids,
+        "DPMT_CD": reference.column("departments", "code"),
+        "DPMT_NM": reference.column("departments", "name"),
+        "DPMT_TYP_CD": reference.column("departments", "type"),
+        "DPMT_BLDG_CD": reference.column("departments", "building"),
+        "DPMT_FLR_NO": reference.column("departments", "floor", np.int64),
+        "DPMT_CST_CTR_CD": cat("CC-", digits(4100 + 10 * np.arange(n), 4)),
+        "DPMT_HEAD_STFF_ID": Masked(heads, ~has_head),
+        "DPMT_PHN_NO": fictional_phone(r, np.full(n, b"617")),
+        "DPMT_ACTV_FLG": np.full(n, b"Y"),
+        **audit(ctx, r, created),
+    }
+
+
+def room_plan(scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(department index, room type index) of every room, in a fixed order."""
+    rows = reference.rows("departments")
+    dept_idx, type_idx = [], []
+    for d, row in enumerate(rows):
+        counts = scaled(np.array([int(row[t]) for t in ROOM_TYPES]), scale)
+        for t, c in enumerate(counts):
+            dept_idx += [d] * int(c)
+            type_idx += [t] * int(c)
+    return np.array(dept_idx, dtype=np.int64), np.array(type_idx, dtype=np.int64)
+
+
+def rooms(ctx: Context) -> dict[str, Any]:
+    r = ctx.rng("ROMS")
+    dept_idx, type_idx = room_plan(ctx.scale)
+    n = len(dept_idx)
+    tnames = np.array(ROOM_TYPES)[type_idx]
+    lo = np.array([BEDS[t][0] for t in tnames])
+    hi = np.array([BEDS[t][1] for t in tnames])
+    beds = lo + (r.random(n) * (hi - lo + 1)).astype(np.int64)
+    beds = np.where(tnames == "ward", np.where(r.random(n) < 0.7, 2, beds), beds)
+    rate_lo = np.array([DAILY_RATE.get(t, (0, 0))[0] for t in tnames])
+    rate_hi = np.array([DAILY_RATE.get(t, (0, 0))[1] for t in tnames])
+    rate = ((rate_lo + r.random(n) * (rate_hi - rate_lo)) // 25 * 25 * 100).astype(np.int64)
+    floors = reference.column("departments", "floor", np.int64)[dept_idx]
+    # room numbers: floor, then a running number within the building floor
+    bldg = reference.column("departments", "building")[dept_idx]
+    seq = np.zeros(n, dtype=np.int64)
+    key = np.char.add(bldg, digits(floors, 2))
+    for k in np.unique(key):
+        m = key == k
+        seq[m] = np.arange(1, m.sum() + 1)
+    number = cat(bldg, "-", digits(floors, 1), digits(seq, 2))
+    bedded = beds > 0
+    status = np.where(bedded, b"AVL", choice(r, ["AVL", "MNT", "CLS"], n, [0.93, 0.05, 0.02]))
+    created = ctx.start_ts - np.timedelta64(2000, "D")
+    return {
+        "ROMS_ID": keys("RM", np.arange(n), 5, salt=2),
+        "DPMT_ID": department_ids()[dept_idx],
+        "ROMS_NO": number,
+        "ROMS_TYP_CD": np.char.upper(tnames.astype("S")),
+        "ROMS_BED_CNT": beds,
+        "ROMS_DLY_RT_AMT": rate,
+        "ROMS_FLR_NO": floors,
+        "ROMS_STS_CD": status,
+        **audit(ctx, r, np.full(n, created)),
+    }
+
+
+def equipment(ctx: Context) -> dict[str, Any]:
+    r = ctx.rng("EQPM")
+    cat_rows = reference.rows("equipment_catalog")
+    weights = np.array([float(c["weight"]) for c in cat_rows])
+    n = int(max(len(cat_rows), round((300 + 700 * ctx.scale))))
+    kind = np.searchsorted(np.cumsum(weights / weights.sum()), r.random(n), side="right")
+    kind = np.minimum(kind, len(cat_rows) - 1)
+    dept_codes = reference.column("departments", "code").astype(str)
+    dept_ids = department_ids()
+    room_ids = ctx.col("ROMS", "ROMS_ID")
+    room_dept = ctx.col("ROMS", "DPMT_ID")
+    room_type = ctx.col("ROMS", "ROMS_TYP_CD")
+
+    dept = np.empty(n, dtype="S6")
+    room = np.full(n, b"", dtype="S7")
+    u1, u2 = r.random(n), r.random(n)
+    # per catalog entry (a few dozen), vectorized over the assets of that kind
+    for k, c in enumerate(cat_rows):
+        m = np.flatnonzero(kind == k)
+        if not len(m):
+            continue
+        allowed = dept_codes if c["departments"] == "ALL" else np.array(c["departments"].split("|"))
+        allowed_ids = dept_ids[np.isin(dept_codes, allowed)]
+        if not len(allowed_ids):
+            allowed_ids = dept_ids
+        d = allowed_ids[(u1[m] * len(allowed_ids)).astype(np.int64)]
+        dept[m] = d
+        rtypes = np.array(c["room_types"].split("|"), dtype="S") if c["room_types"] else np.array([], "S")
+        if len(rtypes):
+            cand = np.isin(room_type, rtypes)
+            for di in np.unique(d):
+                rooms_here = room_ids[cand & (room_dept == di)]
+                mm = m[d == di]
+                if len(rooms_here):
+                    room[mm] = rooms_here[(u2[mm] * len(rooms_here)).astype(np.int64)]
+
+    cost_min = np.array([float(c["cost_min"]) for c in cat_rows])[kind]
+    cost_max = np.array([float(c["cost_max"]) for c in cat_rows])[kind]
+    cost = np.exp(np.log(cost_min) + r.random(n) * (np.log(cost_max) - np.log(cost_min)))
+    cost_cents = (np.round(cost, 0) * 100).astype(np.int64)
+    life = np.array([float(c["life_years"]) for c in cat_rows])[kind]
+    interval = np.array([int(c["maintenance_days"]) for c in cat_rows])[kind]
+    age_days = (r.random(n) * life * 365).astype(np.int64)
+    purchase = ctx.end - age_days.astype("timedelta64[D]")
+    warranty = purchase + (365 * r.integers(1, 6, n)).astype("timedelta64[D]")
+    maintained = (interval > 0) & (age_days > 30)
+    since = (r.random(n) * np.minimum(np.maximum(interval, 1), np.maximum(age_days, 1))).astype(np.int64)
+    last = ctx.end - since.astype("timedelta64[D]")
+    last = np.maximum(last, purchase)
+    nxt = np.where(maintained, last, purchase) + interval.astype("timedelta64[D]")
+    status = choice(r, ["INSV", "MNT", "RTRD"], n, [0.93, 0.04, 0.03])
+    vendors = ctx.col("VNDR", "VNDR_ID")[ctx.col("VNDR", "VNDR_CTGY_CD") == b"EQPT"]
+    mfr_prefix = np.array([c["model_prefix"] for c in cat_rows], dtype="S")[kind]
+    created = purchase.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
+    return {
+        "EQPM_ID": keys("EQ", np.arange(n), 6, salt=3),
+        "EQPM_ASST_TAG": cat("AT-", digits(r.integers(0, 10**7, n), 7)),
+        "EQPM_TYP_CD": np.array([c["type_code"] for c in cat_rows], dtype="S")[kind],
+        "EQPM_NM": np.array([c["name"] for c in cat_rows], dtype="S")[kind],
+        "EQPM_MFR_NM": np.array([c["manufacturer"] for c in cat_rows], dtype="S")[kind],
+        "EQPM_MDL_NM": cat(mfr_prefix, "-", digits(r.integers(100, 1000, n), 3)),
+        "EQPM_SRL_NO": cat("SN", digits(r.integers(0, 10**9, n), 9)),
+        "DPMT_ID": dept,
+        "ROMS_ID": Masked(room, room == b""),
+        "EQPM_SPLR_VNDR_ID": vendors[r.integers(0, len(vendors), n)],
+        "EQPM_PRCH_DT": purchase,
+        "EQPM_PRCH_CST_AMT": cost_cents,
+        "EQPM_WRNTY_END_DT": warranty,
+        "EQPM_LAST_MNT_DT": Masked(last, ~maintained),
+        "EQPM_NEXT_MNT_DT": Masked(nxt, interval == 0),
+        "EQPM_STS_CD": status,
+        **audit(ctx, r, created),
+    }

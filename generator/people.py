@@ -1,0 +1,555 @@
+"""People: staff, patients, their allergies and their insurance policies.
+
+Names come from Faker's en_US frequency tables (the pinned Faker version), drawn with
+NumPy by weight; addresses come from the hospital's catchment area (real ZIP codes with
+their city and state). Identifiers are made so that they can never be a real person's.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+from faker.providers.address.en_US import Provider as FakerAddress
+from faker.providers.person.en_US import Provider as FakerPerson
+
+from generator import reference
+from generator.columns import Masked, cat, choice, digits, flag, keys
+from generator.engine import Context, audit
+
+SECONDS_PER_DAY = 86_400
+STREET_SUFFIXES = ("Street", "Avenue", "Road", "Lane", "Drive", "Court", "Place", "Way",
+                   "Terrace", "Boulevard", "Circle", "Park")
+EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.test")
+HOSPITAL_DOMAIN = b"proactivehealth.example"
+
+
+@cache
+def _names(kind: str) -> tuple[np.ndarray, np.ndarray]:
+    table = {
+        "female": FakerPerson.first_names_female,
+        "male": FakerPerson.first_names_male,
+        "last": FakerPerson.last_names,
+    }[kind]
+    names = np.array(list(table.keys()), dtype="S")
+    cdf = np.cumsum(np.array(list(table.values()), dtype=np.float64))
+    return names, cdf / cdf[-1]
+
+
+def draw_names(r: np.random.Generator, kind: str, n: int) -> np.ndarray:
+    names, cdf = _names(kind)
+    return names[np.minimum(np.searchsorted(cdf, r.random(n), side="right"), len(names) - 1)]
+
+
+def first_names(r: np.random.Generator, female: np.ndarray) -> np.ndarray:
+    n = len(female)
+    return np.where(female, draw_names(r, "female", n), draw_names(r, "male", n))
+
+
+def fictional_phone(r: np.random.Generator, area: np.ndarray) -> np.ndarray:
+    """``(617) 555-01NN``: the 555-0100..0199 range is reserved for fiction."""
+    return cat("(", np.asarray(area, dtype="S3"), ") 555-01", digits(r.integers(0, 100, len(area)), 2))
+
+
+def never_issued_ssn(index: np.ndarray) -> np.ndarray:
+    """SSNs in areas 000 and 666, which are never issued; unique for the first ~2 million."""
+    v = np.asarray(index, dtype=np.int64)
+    area = np.where(v % 2 == 0, b"666", b"000")
+    v = v // 2
+    return cat(area, "-", digits(1 + (v // 9_999) % 99, 2), "-", digits(1 + v % 9_999, 4))
+
+
+def npi_numbers(index: np.ndarray) -> np.ndarray:
+    """10-digit NPIs that pass the Luhn check over the prefix 80840 but start with 3,
+    a first digit real NPIs do not use."""
+    base = 300_000_000 + (np.asarray(index, dtype=np.int64) * 7_919 + 12_345) % 100_000_000
+    d = ((base[:, None] // 10 ** np.arange(8, -1, -1)) % 10).astype(np.int64)
+    # Luhn over "80840" + 9 digits + check: double every second digit from the right,
+    # starting with the last of the 9 (the check digit is the rightmost).
+    doubled = d[:, ::-1].copy()
+    doubled[:, ::2] *= 2
+    doubled = np.where(doubled > 9, doubled - 9, doubled)
+    total = 24 + doubled.sum(axis=1)  # 24 is the Luhn contribution of the prefix 80840
+    check = (10 - total % 10) % 10
+    return cat(digits(base, 9), digits(check, 1))
+
+
+def luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        v = int(ch)
+        if i % 2 == 1:
+            v = v * 2 - 9 if v > 4 else v * 2
+        total += v
+    return total % 10 == 0
+
+
+@cache
+def _catchment() -> dict[str, np.ndarray]:
+    rows = reference.rows("catchment")
+    w = np.array([float(r["weight"]) for r in rows])
+    return {
+        "zip": np.array([r["zip"] for r in rows], dtype="S5"),
+        "city": np.array([r["city"] for r in rows], dtype="S"),
+        "state": np.array([r["state"] for r in rows], dtype="S2"),
+        "area": np.array([r["area_code"] for r in rows], dtype="S3"),
+        "cdf": np.cumsum(w) / w.sum(),
+    }
+
+
+def addresses(r: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    c = _catchment()
+    i = np.minimum(np.searchsorted(c["cdf"], r.random(n), side="right"), len(c["zip"]) - 1)
+    house = (np.exp(r.random(n) * np.log(1200))).astype(np.int64) + 1
+    street = cat(draw_names(r, "last", n), " ", choice(r, list(STREET_SUFFIXES), n))
+    apt = r.random(n) < 0.28
+    line = cat(house.astype("S"), " ", street)
+    line = np.where(apt, cat(line, " Apt ", r.integers(1, 40, n).astype("S")), line)
+    return {"line": line, "city": c["city"][i], "state": c["state"][i], "zip": c["zip"][i],
+            "area": c["area"][i]}
+
+
+def days_between(r: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A uniform date in [lo, hi] (datetime64[D]); hi is raised to lo where it is earlier."""
+    lo = np.asarray(lo, dtype="datetime64[D]")
+    hi = np.maximum(np.asarray(hi, dtype="datetime64[D]"), lo)
+    span = (hi - lo).astype(np.int64) + 1
+    return lo + (r.random(len(lo)) * span).astype(np.int64).astype("timedelta64[D]")
+
+
+def at_time(r: np.random.Generator, day: np.ndarray, lo_h: float = 8, hi_h: float = 17) -> np.ndarray:
+    secs = (lo_h + r.random(len(day)) * (hi_h - lo_h)) * 3600
+    return day.astype("datetime64[s]") + secs.astype(np.int64).astype("timedelta64[s]")
+
+
+# ----------------------------------------------------------------------------- staff
+
+ROLES = ("phys", "surg", "rn", "np", "pa", "phrm", "tech", "ther", "admn")
+SALARY = {  # annual salary range in dollars
+    "phys": (240_000, 420_000), "surg": (340_000, 620_000), "rn": (78_000, 128_000),
+    "np": (112_000, 150_000), "pa": (105_000, 140_000), "phrm": (120_000, 150_000),
+    "tech": (48_000, 82_000), "ther": (72_000, 102_000), "admn": (42_000, 96_000),
+}
+NPI_ROLES = (b"PHYS", b"SURG", b"NP", b"PA", b"PHRM", b"THER")
+LICENSED_ROLES = (*NPI_ROLES, b"RN")
+TECH_SPECIALTY = {"RADI": "RADIOLOGIC_TECHNOLOGY", "LABS": "LABORATORY_SCIENCE",
+                  "PHAR": "PHARMACY_TECHNOLOGY"}
+
+
+def staff_plan(scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(department index, role index) of every employee, in a fixed order."""
+    from generator.facilities import scaled
+
+    rows = reference.rows("departments")
+    dept_idx, role_idx = [], []
+    for d, row in enumerate(rows):
+        counts = scaled(np.array([int(row[k]) for k in ROLES]), scale)
+        for k, c in enumerate(counts):
+            dept_idx += [d] * int(c)
+            role_idx += [k] * int(c)
+    return np.array(dept_idx, dtype=np.int64), np.array(role_idx, dtype=np.int64)
+
+
+def staff(ctx: Context) -> dict[str, Any]:
+    from generator.facilities import department_ids
+
+    r = ctx.rng("STFF")
+    dept_idx, role_idx = staff_plan(ctx.scale)
+    n = len(dept_idx)
+    roles = np.array([k.upper() for k in ROLES], dtype="S")[role_idx]
+    female = r.random(n) < np.where(np.isin(roles, [b"RN", b"NP"]), 0.86, 0.5)
+    # the first employee of each (department, role) group is a long-serving anchor, so every
+    # group has somebody employed throughout the window
+    group = dept_idx * 100 + role_idx
+    anchor = np.r_[True, group[1:] != group[:-1]]
+    tenure_years = np.where(anchor, 3 + r.exponential(8, n), r.exponential(7, n))
+    hire = ctx.start - (tenure_years * 365.25).astype(np.int64).astype("timedelta64[D]")
+    # some are hired during the window (replacing leavers)
+    hired_in = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
+    hire = np.where(hired_in, ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"), hire)
+    leaves = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
+    term = hire + (r.random(n) * 1.0 + 0.05) * ((ctx.end - hire).astype(np.int64) + 1)
+    term = np.asarray(term, dtype=np.float64).astype(np.int64).astype("datetime64[D]")
+    term_day = np.maximum(np.minimum(term, ctx.end), hire + 30)
+    leaves &= term_day <= ctx.end
+    age_at_hire = 23 + r.gamma(2.0, 4.5, n)
+    birth = hire - (age_at_hire * 365.25).astype(np.int64).astype("timedelta64[D]")
+    lo = np.array([SALARY[k][0] for k in ROLES])[role_idx]
+    hi = np.array([SALARY[k][1] for k in ROLES])[role_idx]
+    salary = ((lo + r.beta(2, 3, n) * (hi - lo)) // 100 * 100 * 100).astype(np.int64)
+
+    dept_codes = reference.column("departments", "code").astype(str)[dept_idx]
+    specialty = reference.column("departments", "specialty")[dept_idx]
+    specialty = np.where(roles == b"RN", b"NURSING", specialty)
+    specialty = np.where(roles == b"PHRM", b"PHARMACY", specialty)
+    specialty = np.where(roles == b"THER", choice(r, ["PHYSICAL_THERAPY", "OCCUPATIONAL_THERAPY", "RESPIRATORY_THERAPY"], n), specialty)
+    tech = np.array([TECH_SPECIALTY.get(d, "CLINICAL_TECHNOLOGY") for d in dept_codes], dtype="S")
+    specialty = np.where(roles == b"TECH", tech, specialty)
+    no_specialty = (roles == b"ADMN") | (specialty == b"")
+
+    index = np.arange(n)
+    npi_holder = np.isin(roles, NPI_ROLES)
+    licensed = np.isin(roles, LICENSED_ROLES)
+    first = first_names(r, female)
+    last = draw_names(r, "last", n)
+    shift = np.where(
+        np.isin(roles, [b"RN", b"TECH"]),
+        choice(r, ["DAY", "EVE", "NGT", "ROT"], n, [0.45, 0.2, 0.2, 0.15]),
+        np.where(dept_codes == "EMER", b"ROT", b"DAY"),
+    )
+    empl = choice(r, ["FT", "PT", "PRN", "CTR"], n, [0.78, 0.12, 0.06, 0.04])
+    status = np.where(leaves, b"TERM", np.where(r.random(n) < 0.02, b"LOA", b"ACTV"))
+    email = cat(np.char.lower(first), ".", np.char.lower(last), digits(index % 100, 2), "@", HOSPITAL_DOMAIN)
+    created = hire.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
+    rec = audit(ctx, r, created)
+    # a leaver's record is updated on the termination date
+    rec["REC_UPDT_TS"] = np.where(
+        leaves, np.maximum(term_day.astype("datetime64[s]") + 61_200, rec["REC_CRTD_TS"]), rec["REC_UPDT_TS"]
+    ).astype("datetime64[s]")
+    rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
+    return {
+        "STFF_ID": keys("ST", index, 6, salt=4),
+        "STFF_EMP_NO": cat("E", digits(100_000 + (index * 37 + 11) % 900_000, 6)),
+        "STFF_FRST_NM": first,
+        "STFF_LAST_NM": last,
+        "STFF_SEX_CD": np.where(female, b"F", b"M"),
+        "STFF_BRTH_DT": birth,
+        "STFF_ROLE_CD": roles,
+        "STFF_SPCLTY_CD": Masked(specialty, no_specialty),
+        "STFF_NPI_NO": Masked(npi_numbers(index), ~npi_holder),
+        "STFF_LIC_NO": Masked(cat("ZZ-", roles, "-", digits(index, 6)), ~licensed),
+        "DPMT_ID": department_ids()[dept_idx],
+        "STFF_HIRE_DT": hire,
+        "STFF_TERM_DT": Masked(term_day, ~leaves),
+        "STFF_SHFT_CD": shift,
+        "STFF_EMPL_TYP_CD": empl,
+        "STFF_ANNL_SLRY_AMT": salary,
+        "STFF_EMAIL_ADDR": email,
+        "STFF_PHN_NO": fictional_phone(r, np.full(n, b"617")),
+        "STFF_STS_CD": status,
+        **rec,
+    }
+
+
+def employed_staff(ctx: Context, r: np.random.Generator, day: np.ndarray,
+                   roles: tuple[bytes, ...], dept: np.ndarray | None = None) -> np.ndarray:
+    """For each day, a staff member of one of ``roles`` (in ``dept`` when given) employed that
+    day. Draws candidates in a few vectorized rounds; falls back to the group's anchor, who
+    is employed throughout the window."""
+    ids = ctx.col("STFF", "STFF_ID")
+    role = ctx.col("STFF", "STFF_ROLE_CD")
+    sdept = ctx.col("STFF", "DPMT_ID")
+    hire = ctx.col("STFF", "STFF_HIRE_DT")
+    term_col = ctx.master["STFF"].column("STFF_TERM_DT")
+    term = np.where(term_col.is_null().to_numpy(zero_copy_only=False), np.datetime64("2999-12-31"),
+                    ctx.col("STFF", "STFF_TERM_DT"))
+    pool_mask = np.isin(role, roles)
+    n = len(day)
+    day = np.asarray(day, dtype="datetime64[D]")
+    out = np.full(n, -1, dtype=np.int64)
+    if dept is None:
+        pool = np.flatnonzero(pool_mask)
+        for _ in range(6):
+            todo = np.flatnonzero(out < 0)
+            if not len(todo):
+                break
+            cand = pool[r.integers(0, len(pool), len(todo))]
+            ok = (hire[cand] <= day[todo]) & (term[cand] >= day[todo])
+            out[todo[ok]] = cand[ok]
+        todo = np.flatnonzero(out < 0)
+        if len(todo):
+            always = pool[(hire[pool] <= ctx.start) & (term[pool] >= ctx.end)]
+            out[todo] = always[r.integers(0, len(always), len(todo))]
+        return ids[out]
+    dept = np.asarray(dept, dtype="S")
+    for d in np.unique(dept):
+        rows = np.flatnonzero(dept == d)
+        pool = np.flatnonzero(pool_mask & (sdept == d))
+        if not len(pool):
+            pool = np.flatnonzero(pool_mask)
+        always = pool[(hire[pool] <= ctx.start) & (term[pool] >= ctx.end)]
+        if not len(always):
+            always = np.flatnonzero(pool_mask & (hire <= ctx.start) & (term >= ctx.end))
+        res = np.full(len(rows), -1, dtype=np.int64)
+        for _ in range(6):
+            todo = np.flatnonzero(res < 0)
+            if not len(todo):
+                break
+            cand = pool[r.integers(0, len(pool), len(todo))]
+            ok = (hire[cand] <= day[rows[todo]]) & (term[cand] >= day[rows[todo]])
+            res[todo[ok]] = cand[ok]
+        todo = np.flatnonzero(res < 0)
+        res[todo] = always[r.integers(0, len(always), len(todo))]
+        out[rows] = res
+    return ids[out]
+
+
+# ----------------------------------------------------------------------------- patients
+
+LANGUAGES = {"EN": 78.0, "ES": 11.0, "ZH": 2.5, "HT": 2.0, "VI": 1.5, "TL": 0.5,
+             "AR": 1.0, "FR": 0.8, "KO": 0.7, "RU": 2.0}
+
+
+def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    sc = ctx.scenario
+    r = ctx.rng("PATN", block)
+    lo, hi = ctx.block_range(block)
+    n = hi - lo
+    index = np.arange(lo, hi)
+    female = r.random(n) < sc.female_share
+    band = np.searchsorted(np.cumsum(sc.age_band_shares) / sum(sc.age_band_shares), r.random(n), side="right")
+    band = np.minimum(band, 3)
+    band_lo = np.array([0, 18, 45, 65])[band]
+    band_hi = np.array([18, 45, 65, 100])[band]
+    u = r.random(n)
+    # within 65+, fewer people at each older age
+    age = np.where(band == 3, 65 + np.minimum(r.exponential(11, n), 39.9), band_lo + u * (band_hi - band_lo))
+    birth = ctx.end - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
+    # registered before the window (existing patients) or during it (new patients)
+    before = r.random(n) < sc.registered_before_start
+    reg_before = ctx.start - (r.random(n) * 365 * 12).astype(np.int64).astype("timedelta64[D]")
+    reg_during = ctx.start + (r.random(n) * ctx.days).astype(np.int64).astype("timedelta64[D]")
+    registered = np.maximum(np.where(before, reg_before, reg_during), birth)
+
+    first = first_names(r, female)
+    middle = first_names(r, female)
+    has_middle = r.random(n) < 0.7
+    last = draw_names(r, "last", n)
+    addr = addresses(r, n)
+    adult = age >= 18
+    marital = np.where(
+        adult,
+        choice(r, ["S", "M", "D", "W", "P"], n, [0.34, 0.48, 0.1, 0.05, 0.03]),
+        b"S",
+    )
+    marital = np.where((age >= 70) & (marital == b"M") & (r.random(n) < 0.3), b"W", marital)
+    blood = choice(r, list(sc.blood_type_shares), n, list(sc.blood_type_shares.values()))
+    lang = choice(r, list(LANGUAGES), n, list(LANGUAGES.values()))
+    has_email = r.random(n) < np.where(adult, 0.72, 0.1)
+    email = cat(np.char.lower(first), ".", np.char.lower(last), digits(r.integers(0, 100, n), 2),
+                "@", choice(r, list(EMAIL_DOMAINS), n))
+    has_contact = r.random(n) < 0.85
+    rel = np.where(adult, choice(r, ["SPS", "PAR", "CHD", "SIB", "FRD", "OTH"], n, [0.42, 0.14, 0.2, 0.12, 0.08, 0.04]), b"PAR")
+    contact_female = r.random(n) < 0.55
+    family = np.isin(rel, [b"SPS", b"PAR", b"CHD", b"SIB"])
+    contact_last = np.where(family, last, draw_names(r, "last", n))
+    contact = cat(first_names(r, contact_female), " ", contact_last)
+    death = state.get("death_date")
+    if death is None:
+        death_null = np.ones(n, dtype=bool)
+        death = registered
+    else:
+        death_null = np.isnat(death)
+        death = np.where(death_null, registered, death)
+    created = at_time(r, registered, 7, 19)
+    state.update(patient_index=index, patient_id=keys("PT", index, 8, salt=5), birth=birth,
+                 registered=registered, female=female, age_end=age)
+    return {
+        "PATN_ID": state["patient_id"],
+        "PATN_MRN": cat("M", digits(index, 8)),
+        "PATN_FRST_NM": first,
+        "PATN_MDL_NM": Masked(middle, ~has_middle),
+        "PATN_LAST_NM": last,
+        "PATN_SEX_CD": np.where(female, b"F", b"M"),
+        "PATN_BRTH_DT": birth,
+        "PATN_SSN_NO": never_issued_ssn(index),
+        "PATN_ADDR_LN1": addr["line"],
+        "PATN_CITY_NM": addr["city"],
+        "PATN_ST_CD": addr["state"],
+        "PATN_ZIP_CD": addr["zip"],
+        "PATN_PHN_NO": fictional_phone(r, addr["area"]),
+        "PATN_EMAIL_ADDR": Masked(email, ~has_email),
+        "PATN_MRTL_STS_CD": marital,
+        "PATN_BLD_TYP_CD": blood,
+        "PATN_LANG_CD": lang,
+        "PATN_EMRG_CNTCT_NM": Masked(contact, ~has_contact),
+        "PATN_EMRG_CNTCT_PHN_NO": Masked(fictional_phone(r, addr["area"]), ~has_contact),
+        "PATN_EMRG_CNTCT_REL_CD": Masked(rel, ~has_contact),
+        "PATN_RGST_DT": registered,
+        "PATN_DTH_DT": Masked(death, death_null),
+        "PATN_ACTV_FLG": flag(death_null),
+        **audit(ctx, r, created),
+    }
+
+
+REACTIONS = {
+    b"DRUG": (["RASH", "HIVES", "ANAPH", "SWELL", "GI"], [0.4, 0.3, 0.08, 0.1, 0.12]),
+    b"FOOD": (["HIVES", "ANAPH", "SWELL", "GI"], [0.35, 0.15, 0.25, 0.25]),
+    b"ENVR": (["RESP", "RASH", "HIVES"], [0.7, 0.15, 0.15]),
+    b"LATX": (["RASH", "HIVES", "ANAPH"], [0.55, 0.35, 0.1]),
+    b"INSC": (["SWELL", "HIVES", "ANAPH"], [0.5, 0.3, 0.2]),
+}
+
+
+def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    sc = ctx.scenario
+    r = ctx.rng("PTAL", block)
+    pid, reg, birth = state["patient_id"], state["registered"], state["birth"]
+    n = len(pid)
+    codes = ctx.col("ALGY", "ALGY_CD")
+    ids = ctx.col("ALGY", "ALGY_ID")
+    category = ctx.col("ALGY", "ALGY_CTGY_CD")
+    prevalence = np.array([float(x["prevalence"]) for x in reference.rows("allergens")])
+    pcn = np.flatnonzero(codes == b"PCN")
+    # penicillin at its own rate; other allergens so that the share with any allergy hits
+    # its target: 1 - (1 - p_pcn)(1 - q) = p_any
+    q = 1 - (1 - sc.any_allergy_rate) / (1 - sc.penicillin_allergy_rate)
+    has_pcn = r.random(n) < sc.penicillin_allergy_rate
+    has_other = r.random(n) < q
+    n_other = np.where(has_other, 1 + np.minimum(r.poisson(0.25, n), 5), 0)
+    owner = np.concatenate([np.flatnonzero(has_pcn), np.repeat(np.arange(n), n_other)])
+    w = prevalence.copy()
+    w[pcn] = 0
+    other = np.minimum(np.searchsorted(np.cumsum(w) / w.sum(), r.random(int(n_other.sum())), side="right"), len(w) - 1)
+    allergen = np.concatenate([np.full(int(has_pcn.sum()), pcn[0] if len(pcn) else 0), other])
+    pair = np.unique(owner * 1000 + allergen)
+    owner, allergen = pair // 1000, pair % 1000
+    m = len(owner)
+    recorded = days_between(r, np.maximum(reg[owner], ctx.start - 3650), np.full(m, ctx.end))
+    has_onset = r.random(m) < 0.55
+    onset = days_between(r, birth[owner], recorded)
+    cat_ = category[allergen]
+    reaction = np.empty(m, dtype="S5")
+    for c, (opts, p) in REACTIONS.items():
+        mm = cat_ == c
+        reaction[mm] = choice(r, opts, int(mm.sum()), p)
+    severity = np.where(reaction == b"ANAPH", b"SEV", choice(r, ["MILD", "MOD", "SEV"], m, [0.52, 0.36, 0.12]))
+    status = choice(r, ["ACTV", "INAC", "RSLV"], m, [0.9, 0.04, 0.06])
+    by = employed_staff(ctx, r, recorded, (b"RN", b"PHYS", b"NP", b"PA", b"PHRM"))
+    created = at_time(r, recorded, 7, 20)
+    global_index = state["patient_index"][owner] * 8 + (np.arange(m) - np.searchsorted(owner, owner))
+    state["allergy_patient"] = owner
+    state["allergy_class"] = ctx.col("ALGY", "ALGY_DRUG_CLS_CD")[allergen]
+    state["allergy_active"] = status == b"ACTV"
+    return {
+        "PTAL_ID": keys("PA", global_index, 9, salt=6),
+        "PATN_ID": pid[owner],
+        "ALGY_ID": ids[allergen],
+        "PTAL_SVRTY_CD": severity,
+        "PTAL_RCTN_CD": reaction,
+        "PTAL_ONST_DT": Masked(onset, ~has_onset),
+        "PTAL_RCRD_DT": recorded,
+        "PTAL_RCRD_BY_STFF_ID": by,
+        "PTAL_STS_CD": status,
+        **audit(ctx, r, created),
+    }
+
+
+COMMERCIAL_PAYERS = ("Bayside Health Plan", "Commonwealth Mutual Health", "Granite Benefit Partners",
+                     "Harbor Point Health", "Liberty Crest Insurance", "Northshore Care Alliance",
+                     "Old Colony Health Assurance", "Pilgrim Valley Health")
+MEDICARE_ADVANTAGE = ("Bayside Medicare Advantage", "Harbor Point Senior Care", "Evergreen Medicare Choice")
+
+
+def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    """Policies per patient. Everybody 65+ is on Medicare (original or Advantage, some with
+    a supplemental plan); younger patients hold Medicaid, a commercial plan or nothing
+    (self-pay); patients who turn 65 in the window move to Medicare on their birthday
+    month; some change commercial plans. A patient's primary policies never overlap."""
+    sc = ctx.scenario
+    r = ctx.rng("INSR", block)
+    pid, birth, reg = state["patient_id"], state["birth"], state["registered"]
+    n = len(pid)
+    idx = state["patient_index"]
+    turn65 = (birth.astype("datetime64[M]") + np.timedelta64(65 * 12, "M")).astype("datetime64[D]")
+    senior_at_start = turn65 <= ctx.start
+    turns_in_window = (~senior_at_start) & (turn65 <= ctx.end)
+
+    u = r.random(n)
+    young_kind = np.where(
+        u < sc.medicaid_share_under_65, 1,
+        np.where(u < sc.medicaid_share_under_65 + sc.commercial_share_under_65, 2, 0),
+    )  # 0 self-pay, 1 Medicaid, 2 commercial
+    medicare = r.random(n) < sc.medicare_share_65_plus
+    first_kind = np.where(senior_at_start, np.where(medicare, 3, 2), young_kind)  # 3 Medicare
+    first_eff = np.minimum(reg, ctx.start) - (r.random(n) * 365 * 6).astype(np.int64).astype("timedelta64[D]")
+    first_eff = np.maximum(first_eff, birth)
+    first_eff = np.where(first_kind == 3, np.maximum(first_eff, turn65), first_eff)
+    # the first policy may end: turning 65 (-> Medicare) or a change of commercial plan
+    change = (first_kind == 2) & (r.random(n) < sc.policy_change_rate) & ~turns_in_window
+    change_day = ctx.start + (r.random(n) * (ctx.days - 1)).astype(np.int64).astype("timedelta64[D]")
+    to_medicare = turns_in_window & medicare
+    second_start = np.where(to_medicare, turn65, change_day)
+    has_second = change | to_medicare
+    first_end = second_start - np.timedelta64(1, "D")
+
+    p_owner = [np.flatnonzero(first_kind > 0), np.flatnonzero(has_second)]
+    p_kind = [first_kind[p_owner[0]], np.where(to_medicare, 3, 2)[p_owner[1]]]
+    p_eff = [first_eff[p_owner[0]], second_start[p_owner[1]]]
+    p_end = [first_end[p_owner[0]], np.full(len(p_owner[1]), np.datetime64("NaT"), "datetime64[D]")]
+    p_end_null = [~has_second[p_owner[0]], np.ones(len(p_owner[1]), dtype=bool)]
+    p_primary = [np.ones(len(p_owner[0]), bool), np.ones(len(p_owner[1]), bool)]
+    # Medigap: a supplemental commercial policy beside original Medicare (never primary)
+    senior_owner = np.concatenate([p_owner[0][p_kind[0] == 3], p_owner[1][p_kind[1] == 3]])
+    senior_eff = np.concatenate([p_eff[0][p_kind[0] == 3], p_eff[1][p_kind[1] == 3]])
+    gap = r.random(len(senior_owner)) < sc.medigap_share
+    p_owner.append(senior_owner[gap])
+    p_kind.append(np.full(int(gap.sum()), 4))  # 4: supplemental commercial
+    p_eff.append(senior_eff[gap])
+    p_end.append(np.full(int(gap.sum()), np.datetime64("NaT"), "datetime64[D]"))
+    p_end_null.append(np.ones(int(gap.sum()), bool))
+    p_primary.append(np.zeros(int(gap.sum()), bool))
+
+    owner = np.concatenate(p_owner)
+    kind = np.concatenate(p_kind)
+    eff = np.concatenate(p_eff)
+    end = np.concatenate(p_end)
+    end_null = np.concatenate(p_end_null)
+    primary = np.concatenate(p_primary)
+    order = np.lexsort((eff, owner))
+    owner, kind, eff, end, end_null, primary = (a[order] for a in (owner, kind, eff, end, end_null, primary))
+    m = len(owner)
+
+    advantage = (kind == 3) & (r.random(m) < sc.medicare_advantage_share)
+    payer = np.where(
+        kind == 1, b"Commonwealth Medicaid Program",
+        np.where(kind == 3, np.where(advantage, choice(r, list(MEDICARE_ADVANTAGE), m), b"Medicare"),
+                 choice(r, list(COMMERCIAL_PAYERS), m)),
+    )
+    payer_type = np.where(kind == 1, b"MCD", np.where(kind == 3, b"MCR", b"COM"))
+    plan = np.where(
+        kind == 1, b"HMO",
+        np.where(kind == 3, np.where(advantage, b"MA", b"FFS"),
+                 np.where(kind == 4, b"PPO", choice(r, ["HMO", "PPO", "EPO", "POS", "HDHP"], m, [0.3, 0.35, 0.1, 0.1, 0.15]))),
+    )
+    cover = np.where(kind == 1, 100, np.where(kind == 3, np.where(advantage, 85, 80),
+                     np.where(kind == 4, 20, np.where(plan == b"HDHP", 70, r.choice([80, 90], m)))))
+    copay = np.where(kind == 2, r.choice([20, 25, 30, 40, 50], m) * 100, np.where(kind == 1, 300, 0))
+    copay = np.where(advantage, 2000, copay)
+    deductible = np.where(kind == 2, np.where(plan == b"HDHP", r.choice([1600, 3000, 4000], m), r.choice([500, 1000, 1500, 2000], m)) * 100,
+                          np.where(kind == 3, 24_000, 0))
+    group = kind == 2
+    global_index = idx[owner] * 4 + (np.arange(m) - np.searchsorted(owner, owner))
+    created = at_time(r, np.maximum(eff, reg[owner]), 8, 18)
+    state["policy_patient"] = owner
+    state["policy_id"] = keys("IN", global_index, 9, salt=7)
+    state["policy_kind"] = kind
+    state["policy_eff"] = eff
+    state["policy_end"] = np.where(end_null, np.datetime64("2999-12-31"), end)
+    state["policy_primary"] = primary
+    state["policy_cover_pct"] = cover
+    state["policy_copay_cents"] = copay
+    return {
+        "INSR_ID": state["policy_id"],
+        "PATN_ID": pid[owner],
+        "INSR_PYR_NM": payer,
+        "INSR_PYR_TYP_CD": payer_type,
+        "INSR_PLAN_TYP_CD": plan,
+        "INSR_MBR_ID": cat("ZQ", digits(global_index, 10)),
+        "INSR_GRP_NO": Masked(cat("GRP-", digits(r.integers(0, 10**6, m), 6)), ~group),
+        "INSR_CVRG_PCT": cover,
+        "INSR_COPAY_AMT": copay,
+        "INSR_DDCT_AMT": deductible,
+        "INSR_EFF_DT": eff,
+        "INSR_END_DT": Masked(np.where(end_null, eff, end), end_null),
+        "INSR_PRMY_FLG": flag(primary),
+        **audit(ctx, r, created),
+    }
+
+
+BLOCK_STEPS = [
+    ("PATN", patient_block),
+    ("PTAL", allergy_block),
+    ("INSR", insurance_block),
+]
