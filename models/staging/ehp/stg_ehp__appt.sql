@@ -1,0 +1,52 @@
+with
+
+source as (
+    select * from {{ ehp_source('appt') }}
+),
+
+renamed as (
+    select
+        ----------  ids
+        appt_id as appointment_id,
+        patn_id as patient_id,
+        appt_prvdr_stff_id as provider_staff_id,
+        dpmt_id as department_id,
+        roms_id as room_id,
+        ----------  text
+        case appt_typ_cd
+            when 'NEW' then 'new patient'
+            when 'FLUP' then 'follow-up'
+            when 'ANNL' then 'annual'
+            when 'CONS' then 'consultation'
+            when 'PROC' then 'procedure'
+            when 'TELE' then 'telehealth'
+            else appt_typ_cd
+        end as appointment_type,
+        case appt_sts_cd
+            when 'COMP' then 'completed'
+            when 'NOSH' then 'no-show'
+            when 'CANC' then 'cancelled'
+            when 'SCHD' then 'scheduled'
+            else appt_sts_cd
+        end as appointment_status,
+        appt_rsn_txt as appointment_reason,
+        ----------  numerics
+        cast(
+            appt_dur_min as {{ dbt.type_bigint() }}
+        ) as scheduled_duration_minutes,
+        ----------  dates
+        cast(appt_schd_dt as date) as scheduled_date,
+        cast(appt_strt_tm as time) as scheduled_start_time,
+        ----------  timestamps
+        cast(appt_bkd_ts as {{ dbt.type_timestamp() }}) as booked_at,
+        cast(appt_chkin_ts as {{ dbt.type_timestamp() }}) as checked_in_at,
+        cast(appt_canc_ts as {{ dbt.type_timestamp() }}) as cancelled_at,
+        cast(
+            appt_schd_dt + appt_strt_tm as {{ dbt.type_timestamp() }}
+        ) as scheduled_start_at,
+        cast(rec_crtd_ts as {{ dbt.type_timestamp() }}) as record_created_at,
+        cast(rec_updt_ts as {{ dbt.type_timestamp() }}) as record_updated_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,37 @@
+with
+
+source as (
+    select * from {{ ehp_source('pmnt') }}
+),
+
+renamed as (
+    select
+        ----------  ids
+        pmnt_id as payment_id,
+        bill_id,
+        patn_id as patient_id,
+        ----------  text
+        case pmnt_pyr_typ_cd
+            when 'INSR' then 'insurer'
+            when 'PATN' then 'patient'
+            else pmnt_pyr_typ_cd
+        end as payer_type,
+        case pmnt_mthd_cd
+            when 'EFT' then 'electronic funds transfer'
+            when 'CHK' then 'check'
+            when 'CARD' then 'card'
+            when 'CASH' then 'cash'
+            else pmnt_mthd_cd
+        end as payment_method,
+        pmnt_txn_ref as transaction_reference,
+        ----------  numerics
+        cast(pmnt_amt as decimal(14, 2)) as payment_amount,
+        ----------  dates
+        cast(pmnt_dt as date) as payment_date,
+        ----------  timestamps
+        cast(rec_crtd_ts as {{ dbt.type_timestamp() }}) as record_created_at,
+        cast(rec_updt_ts as {{ dbt.type_timestamp() }}) as record_updated_at
+    from source
+)
+
+select * from renamed
