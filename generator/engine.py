@@ -120,14 +120,20 @@ def _master(ctx: Context, progress: Progress | None) -> Iterator[tuple[str, pa.T
         yield code, table
 
 
-def _block(ctx: Context, block: int) -> dict[str, pa.Table]:
+def block_steps() -> list[tuple[str, Callable[[Context, int, dict[str, Any]], dict[str, Any]]]]:
+    """The steps that simulate one block of patients, in order. Each returns the columns of
+    one table; a step may read what earlier steps left in ``state`` and may amend the
+    columns of an earlier table in ``state["columns"]`` (e.g. a death date)."""
     from generator import people
 
-    state: dict[str, Any] = {}
-    out: dict[str, pa.Table] = {}
-    for code, step in people.BLOCK_STEPS:
-        out[code] = columns.build(registry.TABLES[code], step(ctx, block, state))
-    return out
+    return list(people.BLOCK_STEPS)
+
+
+def _block(ctx: Context, block: int) -> dict[str, pa.Table]:
+    state: dict[str, Any] = {"columns": {}}
+    for code, step in block_steps():
+        state["columns"][code] = step(ctx, block, state)
+    return {code: columns.build(registry.TABLES[code], cols) for code, cols in state["columns"].items()}
 
 
 def _blocks(ctx: Context, workers: int) -> Iterator[dict[str, pa.Table]]:

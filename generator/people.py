@@ -169,9 +169,8 @@ def staff(ctx: Context) -> dict[str, Any]:
     hired_in = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
     hire = np.where(hired_in, ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"), hire)
     leaves = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
-    term = hire + (r.random(n) * 1.0 + 0.05) * ((ctx.end - hire).astype(np.int64) + 1)
-    term = np.asarray(term, dtype=np.float64).astype(np.int64).astype("datetime64[D]")
-    term_day = np.maximum(np.minimum(term, ctx.end), hire + 30)
+    # leavers go on a day of the window, at least a month after they were hired
+    term_day = days_between(r, np.maximum(hire + 30, ctx.start), np.full(n, ctx.end))
     leaves &= term_day <= ctx.end
     age_at_hire = 23 + r.gamma(2.0, 4.5, n)
     birth = hire - (age_at_hire * 365.25).astype(np.int64).astype("timedelta64[D]")
@@ -335,13 +334,9 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     family = np.isin(rel, [b"SPS", b"PAR", b"CHD", b"SIB"])
     contact_last = np.where(family, last, draw_names(r, "last", n))
     contact = cat(first_names(r, contact_female), " ", contact_last)
-    death = state.get("death_date")
-    if death is None:
-        death_null = np.ones(n, dtype=bool)
-        death = registered
-    else:
-        death_null = np.isnat(death)
-        death = np.where(death_null, registered, death)
+    # nobody has died yet: the clinical simulation of the block sets death dates
+    death_null = np.ones(n, dtype=bool)
+    death = registered
     created = at_time(r, registered, 7, 19)
     state.update(patient_index=index, patient_id=keys("PT", index, 8, salt=5), birth=birth,
                  registered=registered, female=female, age_end=age)
