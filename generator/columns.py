@@ -69,7 +69,9 @@ def _decimal(units: np.ndarray, dtype: pa.Decimal128Type) -> pa.Array:
 def to_arrow(value: Any, kind: str, arrow_type: pa.DataType) -> pa.Array:
     if isinstance(value, Masked):
         arr = to_arrow(value.values, kind, arrow_type)
-        return pc.if_else(pa.array(np.asarray(value.null, dtype=bool)), pa.scalar(None, arrow_type), arr)
+        return pc.if_else(
+            pa.array(np.asarray(value.null, dtype=bool)), pa.scalar(None, arrow_type), arr
+        )
     if isinstance(value, pa.ChunkedArray):
         value = value.combine_chunks()
     if isinstance(value, pa.Array):
@@ -109,7 +111,9 @@ def flag(mask: np.ndarray) -> np.ndarray:
     return np.where(mask, b"Y", b"N")
 
 
-def choice(rng: np.random.Generator, options: list[str] | np.ndarray, size: int, p=None) -> np.ndarray:
+def choice(
+    rng: np.random.Generator, options: list[str] | np.ndarray, size: int, p=None
+) -> np.ndarray:
     """Codes drawn from ``options`` (optionally weighted), as a bytes array."""
     opts = np.asarray(options, dtype="S")
     if p is None:

@@ -133,7 +133,9 @@ def _block(ctx: Context, block: int) -> dict[str, pa.Table]:
     state: dict[str, Any] = {"columns": {}}
     for code, step in block_steps():
         state["columns"][code] = step(ctx, block, state)
-    return {code: columns.build(registry.TABLES[code], cols) for code, cols in state["columns"].items()}
+    return {
+        code: columns.build(registry.TABLES[code], cols) for code, cols in state["columns"].items()
+    }
 
 
 def _blocks(ctx: Context, workers: int) -> Iterator[dict[str, pa.Table]]:

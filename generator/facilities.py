@@ -13,8 +13,16 @@ from generator.people import fictional_phone
 
 ROOM_TYPES = ("exam", "ward", "priv", "icu", "or", "edby", "imgn", "lab")
 # beds per room and the daily rate range (dollars) of each room type
-BEDS = {"exam": (0, 0), "ward": (2, 4), "priv": (1, 1), "icu": (1, 1), "or": (0, 0),
-        "edby": (1, 1), "imgn": (0, 0), "lab": (0, 0)}
+BEDS = {
+    "exam": (0, 0),
+    "ward": (2, 4),
+    "priv": (1, 1),
+    "icu": (1, 1),
+    "or": (0, 0),
+    "edby": (1, 1),
+    "imgn": (0, 0),
+    "lab": (0, 0),
+}
 DAILY_RATE = {"ward": (1_900, 2_600), "priv": (2_800, 3_600), "icu": (6_500, 9_500)}
 
 
@@ -50,7 +58,11 @@ def departments(ctx: Context) -> dict[str, Any]:
             k = np.flatnonzero(ids == dept_id)[0]
             heads[k] = staff_ids[i]
             has_head[k] = True
-    created = ctx.start_ts - np.timedelta64(3650, "D") + r.integers(0, 86_400 * 365, n).astype("timedelta64[s]")
+    created = (
+        ctx.start_ts
+        - np.timedelta64(3650, "D")
+        + r.integers(0, 86_400 * 365, n).astype("timedelta64[s]")
+    )
     return {
         "DPMT_ID": ids,
         "DPMT_CD": reference.column("departments", "code"),
@@ -119,7 +131,7 @@ def equipment(ctx: Context) -> dict[str, Any]:
     r = ctx.rng("EQPM")
     cat_rows = reference.rows("equipment_catalog")
     weights = np.array([float(c["weight"]) for c in cat_rows])
-    n = int(max(len(cat_rows), round((300 + 700 * ctx.scale))))
+    n = int(max(len(cat_rows), round(300 + 700 * ctx.scale)))
     kind = np.searchsorted(np.cumsum(weights / weights.sum()), r.random(n), side="right")
     kind = np.minimum(kind, len(cat_rows) - 1)
     dept_codes = reference.column("departments", "code").astype(str)
@@ -142,7 +154,11 @@ def equipment(ctx: Context) -> dict[str, Any]:
             allowed_ids = dept_ids
         d = allowed_ids[(u1[m] * len(allowed_ids)).astype(np.int64)]
         dept[m] = d
-        rtypes = np.array(c["room_types"].split("|"), dtype="S") if c["room_types"] else np.array([], "S")
+        rtypes = (
+            np.array(c["room_types"].split("|"), dtype="S")
+            if c["room_types"]
+            else np.array([], "S")
+        )
         if len(rtypes):
             cand = np.isin(room_type, rtypes)
             for di in np.unique(d):
@@ -161,25 +177,37 @@ def equipment(ctx: Context) -> dict[str, Any]:
     purchase = ctx.end - age_days.astype("timedelta64[D]")
     warranty = purchase + (365 * r.integers(1, 6, n)).astype("timedelta64[D]")
     maintained = (interval > 0) & (age_days > 30)
-    since = (r.random(n) * np.minimum(np.maximum(interval, 1), np.maximum(age_days, 1))).astype(np.int64)
+    since = (r.random(n) * np.minimum(np.maximum(interval, 1), np.maximum(age_days, 1))).astype(
+        np.int64
+    )
     last = ctx.end - since.astype("timedelta64[D]")
     last = np.maximum(last, purchase)
     nxt = np.where(maintained, last, purchase) + interval.astype("timedelta64[D]")
     status = choice(r, ["INSV", "MNT", "RTRD"], n, [0.93, 0.04, 0.03])
     vendors = ctx.col("VNDR", "VNDR_ID")[ctx.col("VNDR", "VNDR_CTGY_CD") == b"EQPT"]
+    # bought from the manufacturer when it is one of our vendors, else from a distributor
+    mfr = np.array([c["manufacturer"] for c in cat_rows], dtype="S")[kind]
+    vendor_names = ctx.col("VNDR", "VNDR_NM")
+    order = np.argsort(vendor_names)
+    pos = np.minimum(np.searchsorted(vendor_names[order], mfr), len(order) - 1)
+    direct = vendor_names[order][pos] == mfr
+    fallback = vendors[r.integers(0, len(vendors), n)]
+    supplier = np.where(direct, ctx.col("VNDR", "VNDR_ID")[order][pos], fallback)
     mfr_prefix = np.array([c["model_prefix"] for c in cat_rows], dtype="S")[kind]
-    created = purchase.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
+    created = purchase.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype(
+        "timedelta64[s]"
+    )
     return {
         "EQPM_ID": keys("EQ", np.arange(n), 6, salt=3),
         "EQPM_ASST_TAG": cat("AT-", digits(r.integers(0, 10**7, n), 7)),
         "EQPM_TYP_CD": np.array([c["type_code"] for c in cat_rows], dtype="S")[kind],
         "EQPM_NM": np.array([c["name"] for c in cat_rows], dtype="S")[kind],
-        "EQPM_MFR_NM": np.array([c["manufacturer"] for c in cat_rows], dtype="S")[kind],
+        "EQPM_MFR_NM": mfr,
         "EQPM_MDL_NM": cat(mfr_prefix, "-", digits(r.integers(100, 1000, n), 3)),
         "EQPM_SRL_NO": cat("SN", digits(r.integers(0, 10**9, n), 9)),
         "DPMT_ID": dept,
         "ROMS_ID": Masked(room, room == b""),
-        "EQPM_SPLR_VNDR_ID": vendors[r.integers(0, len(vendors), n)],
+        "EQPM_SPLR_VNDR_ID": supplier,
         "EQPM_PRCH_DT": purchase,
         "EQPM_PRCH_CST_AMT": cost_cents,
         "EQPM_WRNTY_END_DT": warranty,

@@ -15,8 +15,10 @@ def read_sql(table: Table, folder: Path, fmt: str = "csv") -> str:
     if fmt == "parquet":
         return f"read_parquet('{path}')"
     cols = ", ".join(f"'{c.name}': '{c.sql_type}'" for c in table.columns)
-    return (f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
-            f"nullstr = '', columns = {{{cols}}})")
+    return (
+        f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
+        f"nullstr = '', columns = {{{cols}}})"
+    )
 
 
 def connect(folder: Path, fmt: str = "csv") -> duckdb.DuckDBPyConnection:
@@ -24,5 +26,7 @@ def connect(folder: Path, fmt: str = "csv") -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for table in TABLES.values():
         if (Path(folder) / f"{table.file_stem}.{fmt}").exists():
-            con.execute(f"create view {table.code.lower()} as select * from {read_sql(table, folder, fmt)}")
+            con.execute(
+                f"create view {table.code.lower()} as select * from {read_sql(table, folder, fmt)}"
+            )
     return con

@@ -11,7 +11,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from faker.providers.address.en_US import Provider as FakerAddress
 from faker.providers.person.en_US import Provider as FakerPerson
 
 from generator import reference
@@ -19,8 +18,20 @@ from generator.columns import Masked, cat, choice, digits, flag, keys
 from generator.engine import Context, audit
 
 SECONDS_PER_DAY = 86_400
-STREET_SUFFIXES = ("Street", "Avenue", "Road", "Lane", "Drive", "Court", "Place", "Way",
-                   "Terrace", "Boulevard", "Circle", "Park")
+STREET_SUFFIXES = (
+    "Street",
+    "Avenue",
+    "Road",
+    "Lane",
+    "Drive",
+    "Court",
+    "Place",
+    "Way",
+    "Terrace",
+    "Boulevard",
+    "Circle",
+    "Park",
+)
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.test")
 HOSPITAL_DOMAIN = b"proactivehealth.example"
 
@@ -49,7 +60,9 @@ def first_names(r: np.random.Generator, female: np.ndarray) -> np.ndarray:
 
 def fictional_phone(r: np.random.Generator, area: np.ndarray) -> np.ndarray:
     """``(617) 555-01NN``: the 555-0100..0199 range is reserved for fiction."""
-    return cat("(", np.asarray(area, dtype="S3"), ") 555-01", digits(r.integers(0, 100, len(area)), 2))
+    return cat(
+        "(", np.asarray(area, dtype="S3"), ") 555-01", digits(r.integers(0, 100, len(area)), 2)
+    )
 
 
 def never_issued_ssn(index: np.ndarray) -> np.ndarray:
@@ -106,8 +119,13 @@ def addresses(r: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     apt = r.random(n) < 0.28
     line = cat(house.astype("S"), " ", street)
     line = np.where(apt, cat(line, " Apt ", r.integers(1, 40, n).astype("S")), line)
-    return {"line": line, "city": c["city"][i], "state": c["state"][i], "zip": c["zip"][i],
-            "area": c["area"][i]}
+    return {
+        "line": line,
+        "city": c["city"][i],
+        "state": c["state"][i],
+        "zip": c["zip"][i],
+        "area": c["area"][i],
+    }
 
 
 def days_between(r: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -118,7 +136,9 @@ def days_between(r: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.n
     return lo + (r.random(len(lo)) * span).astype(np.int64).astype("timedelta64[D]")
 
 
-def at_time(r: np.random.Generator, day: np.ndarray, lo_h: float = 8, hi_h: float = 17) -> np.ndarray:
+def at_time(
+    r: np.random.Generator, day: np.ndarray, lo_h: float = 8, hi_h: float = 17
+) -> np.ndarray:
     secs = (lo_h + r.random(len(day)) * (hi_h - lo_h)) * 3600
     return day.astype("datetime64[s]") + secs.astype(np.int64).astype("timedelta64[s]")
 
@@ -127,14 +147,23 @@ def at_time(r: np.random.Generator, day: np.ndarray, lo_h: float = 8, hi_h: floa
 
 ROLES = ("phys", "surg", "rn", "np", "pa", "phrm", "tech", "ther", "admn")
 SALARY = {  # annual salary range in dollars
-    "phys": (240_000, 420_000), "surg": (340_000, 620_000), "rn": (78_000, 128_000),
-    "np": (112_000, 150_000), "pa": (105_000, 140_000), "phrm": (120_000, 150_000),
-    "tech": (48_000, 82_000), "ther": (72_000, 102_000), "admn": (42_000, 96_000),
+    "phys": (240_000, 420_000),
+    "surg": (340_000, 620_000),
+    "rn": (78_000, 128_000),
+    "np": (112_000, 150_000),
+    "pa": (105_000, 140_000),
+    "phrm": (120_000, 150_000),
+    "tech": (48_000, 82_000),
+    "ther": (72_000, 102_000),
+    "admn": (42_000, 96_000),
 }
 NPI_ROLES = (b"PHYS", b"SURG", b"NP", b"PA", b"PHRM", b"THER")
 LICENSED_ROLES = (*NPI_ROLES, b"RN")
-TECH_SPECIALTY = {"RADI": "RADIOLOGIC_TECHNOLOGY", "LABS": "LABORATORY_SCIENCE",
-                  "PHAR": "PHARMACY_TECHNOLOGY"}
+TECH_SPECIALTY = {
+    "RADI": "RADIOLOGIC_TECHNOLOGY",
+    "LABS": "LABORATORY_SCIENCE",
+    "PHAR": "PHARMACY_TECHNOLOGY",
+}
 
 
 def staff_plan(scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -167,7 +196,11 @@ def staff(ctx: Context) -> dict[str, Any]:
     hire = ctx.start - (tenure_years * 365.25).astype(np.int64).astype("timedelta64[D]")
     # some are hired during the window (replacing leavers)
     hired_in = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
-    hire = np.where(hired_in, ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"), hire)
+    hire = np.where(
+        hired_in,
+        ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"),
+        hire,
+    )
     leaves = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
     # leavers go on a day of the window, at least a month after they were hired
     term_day = days_between(r, np.maximum(hire + 30, ctx.start), np.full(n, ctx.end))
@@ -182,7 +215,11 @@ def staff(ctx: Context) -> dict[str, Any]:
     specialty = reference.column("departments", "specialty")[dept_idx]
     specialty = np.where(roles == b"RN", b"NURSING", specialty)
     specialty = np.where(roles == b"PHRM", b"PHARMACY", specialty)
-    specialty = np.where(roles == b"THER", choice(r, ["PHYSICAL_THERAPY", "OCCUPATIONAL_THERAPY", "RESPIRATORY_THERAPY"], n), specialty)
+    specialty = np.where(
+        roles == b"THER",
+        choice(r, ["PHYSICAL_THERAPY", "OCCUPATIONAL_THERAPY", "RESPIRATORY_THERAPY"], n),
+        specialty,
+    )
     tech = np.array([TECH_SPECIALTY.get(d, "CLINICAL_TECHNOLOGY") for d in dept_codes], dtype="S")
     specialty = np.where(roles == b"TECH", tech, specialty)
     no_specialty = (roles == b"ADMN") | (specialty == b"")
@@ -199,12 +236,16 @@ def staff(ctx: Context) -> dict[str, Any]:
     )
     empl = choice(r, ["FT", "PT", "PRN", "CTR"], n, [0.78, 0.12, 0.06, 0.04])
     status = np.where(leaves, b"TERM", np.where(r.random(n) < 0.02, b"LOA", b"ACTV"))
-    email = cat(np.char.lower(first), ".", np.char.lower(last), digits(index % 100, 2), "@", HOSPITAL_DOMAIN)
+    email = cat(
+        np.char.lower(first), ".", np.char.lower(last), digits(index % 100, 2), "@", HOSPITAL_DOMAIN
+    )
     created = hire.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
     rec = audit(ctx, r, created)
     # a leaver's record is updated on the termination date
     rec["REC_UPDT_TS"] = np.where(
-        leaves, np.maximum(term_day.astype("datetime64[s]") + 61_200, rec["REC_CRTD_TS"]), rec["REC_UPDT_TS"]
+        leaves,
+        np.maximum(term_day.astype("datetime64[s]") + 61_200, rec["REC_CRTD_TS"]),
+        rec["REC_UPDT_TS"],
     ).astype("datetime64[s]")
     rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
     return {
@@ -231,8 +272,13 @@ def staff(ctx: Context) -> dict[str, Any]:
     }
 
 
-def employed_staff(ctx: Context, r: np.random.Generator, day: np.ndarray,
-                   roles: tuple[bytes, ...], dept: np.ndarray | None = None) -> np.ndarray:
+def employed_staff(
+    ctx: Context,
+    r: np.random.Generator,
+    day: np.ndarray,
+    roles: tuple[bytes, ...],
+    dept: np.ndarray | None = None,
+) -> np.ndarray:
     """For each day, a staff member of one of ``roles`` (in ``dept`` when given) employed that
     day. Draws candidates in a few vectorized rounds; falls back to the group's anchor, who
     is employed throughout the window."""
@@ -241,8 +287,11 @@ def employed_staff(ctx: Context, r: np.random.Generator, day: np.ndarray,
     sdept = ctx.col("STFF", "DPMT_ID")
     hire = ctx.col("STFF", "STFF_HIRE_DT")
     term_col = ctx.master["STFF"].column("STFF_TERM_DT")
-    term = np.where(term_col.is_null().to_numpy(zero_copy_only=False), np.datetime64("2999-12-31"),
-                    ctx.col("STFF", "STFF_TERM_DT"))
+    term = np.where(
+        term_col.is_null().to_numpy(zero_copy_only=False),
+        np.datetime64("2999-12-31"),
+        ctx.col("STFF", "STFF_TERM_DT"),
+    )
     pool_mask = np.isin(role, roles)
     n = len(day)
     day = np.asarray(day, dtype="datetime64[D]")
@@ -286,8 +335,18 @@ def employed_staff(ctx: Context, r: np.random.Generator, day: np.ndarray,
 
 # ----------------------------------------------------------------------------- patients
 
-LANGUAGES = {"EN": 78.0, "ES": 11.0, "ZH": 2.5, "HT": 2.0, "VI": 1.5, "TL": 0.5,
-             "AR": 1.0, "FR": 0.8, "KO": 0.7, "RU": 2.0}
+LANGUAGES = {
+    "EN": 78.0,
+    "ES": 11.0,
+    "ZH": 2.5,
+    "HT": 2.0,
+    "VI": 1.5,
+    "TL": 0.5,
+    "AR": 1.0,
+    "FR": 0.8,
+    "KO": 0.7,
+    "RU": 2.0,
+}
 
 
 def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
@@ -297,13 +356,17 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     n = hi - lo
     index = np.arange(lo, hi)
     female = r.random(n) < sc.female_share
-    band = np.searchsorted(np.cumsum(sc.age_band_shares) / sum(sc.age_band_shares), r.random(n), side="right")
+    band = np.searchsorted(
+        np.cumsum(sc.age_band_shares) / sum(sc.age_band_shares), r.random(n), side="right"
+    )
     band = np.minimum(band, 3)
     band_lo = np.array([0, 18, 45, 65])[band]
     band_hi = np.array([18, 45, 65, 100])[band]
     u = r.random(n)
     # within 65+, fewer people at each older age
-    age = np.where(band == 3, 65 + np.minimum(r.exponential(11, n), 39.9), band_lo + u * (band_hi - band_lo))
+    age = np.where(
+        band == 3, 65 + np.minimum(r.exponential(11, n), 39.9), band_lo + u * (band_hi - band_lo)
+    )
     birth = ctx.end - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
     # registered before the window (existing patients) or during it (new patients)
     before = r.random(n) < sc.registered_before_start
@@ -326,10 +389,22 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     blood = choice(r, list(sc.blood_type_shares), n, list(sc.blood_type_shares.values()))
     lang = choice(r, list(LANGUAGES), n, list(LANGUAGES.values()))
     has_email = r.random(n) < np.where(adult, 0.72, 0.1)
-    email = cat(np.char.lower(first), ".", np.char.lower(last), digits(r.integers(0, 100, n), 2),
-                "@", choice(r, list(EMAIL_DOMAINS), n))
+    email = cat(
+        np.char.lower(first),
+        ".",
+        np.char.lower(last),
+        digits(r.integers(0, 100, n), 2),
+        "@",
+        choice(r, list(EMAIL_DOMAINS), n),
+    )
     has_contact = r.random(n) < 0.85
-    rel = np.where(adult, choice(r, ["SPS", "PAR", "CHD", "SIB", "FRD", "OTH"], n, [0.42, 0.14, 0.2, 0.12, 0.08, 0.04]), b"PAR")
+    rel = np.where(
+        adult,
+        choice(
+            r, ["SPS", "PAR", "CHD", "SIB", "FRD", "OTH"], n, [0.42, 0.14, 0.2, 0.12, 0.08, 0.04]
+        ),
+        b"PAR",
+    )
     contact_female = r.random(n) < 0.55
     family = np.isin(rel, [b"SPS", b"PAR", b"CHD", b"SIB"])
     contact_last = np.where(family, last, draw_names(r, "last", n))
@@ -338,8 +413,14 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     death_null = np.ones(n, dtype=bool)
     death = registered
     created = at_time(r, registered, 7, 19)
-    state.update(patient_index=index, patient_id=keys("PT", index, 8, salt=5), birth=birth,
-                 registered=registered, female=female, age_end=age)
+    state.update(
+        patient_index=index,
+        patient_id=keys("PT", index, 8, salt=5),
+        birth=birth,
+        registered=registered,
+        female=female,
+        age_end=age,
+    )
     return {
         "PATN_ID": state["patient_id"],
         "PATN_MRN": cat("M", digits(index, 8)),
@@ -396,7 +477,10 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     owner = np.concatenate([np.flatnonzero(has_pcn), np.repeat(np.arange(n), n_other)])
     w = prevalence.copy()
     w[pcn] = 0
-    other = np.minimum(np.searchsorted(np.cumsum(w) / w.sum(), r.random(int(n_other.sum())), side="right"), len(w) - 1)
+    other = np.minimum(
+        np.searchsorted(np.cumsum(w) / w.sum(), r.random(int(n_other.sum())), side="right"),
+        len(w) - 1,
+    )
     allergen = np.concatenate([np.full(int(has_pcn.sum()), pcn[0] if len(pcn) else 0), other])
     pair = np.unique(owner * 1000 + allergen)
     owner, allergen = pair // 1000, pair % 1000
@@ -409,11 +493,15 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     for c, (opts, p) in REACTIONS.items():
         mm = cat_ == c
         reaction[mm] = choice(r, opts, int(mm.sum()), p)
-    severity = np.where(reaction == b"ANAPH", b"SEV", choice(r, ["MILD", "MOD", "SEV"], m, [0.52, 0.36, 0.12]))
+    severity = np.where(
+        reaction == b"ANAPH", b"SEV", choice(r, ["MILD", "MOD", "SEV"], m, [0.52, 0.36, 0.12])
+    )
     status = choice(r, ["ACTV", "INAC", "RSLV"], m, [0.9, 0.04, 0.06])
     by = employed_staff(ctx, r, recorded, (b"RN", b"PHYS", b"NP", b"PA", b"PHRM"))
     created = at_time(r, recorded, 7, 20)
-    global_index = state["patient_index"][owner] * 8 + (np.arange(m) - np.searchsorted(owner, owner))
+    global_index = state["patient_index"][owner] * 8 + (
+        np.arange(m) - np.searchsorted(owner, owner)
+    )
     state["allergy_patient"] = owner
     state["allergy_class"] = ctx.col("ALGY", "ALGY_DRUG_CLS_CD")[allergen]
     state["allergy_active"] = status == b"ACTV"
@@ -431,10 +519,21 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     }
 
 
-COMMERCIAL_PAYERS = ("Bayside Health Plan", "Commonwealth Mutual Health", "Granite Benefit Partners",
-                     "Harbor Point Health", "Liberty Crest Insurance", "Northshore Care Alliance",
-                     "Old Colony Health Assurance", "Pilgrim Valley Health")
-MEDICARE_ADVANTAGE = ("Bayside Medicare Advantage", "Harbor Point Senior Care", "Evergreen Medicare Choice")
+COMMERCIAL_PAYERS = (
+    "Bayside Health Plan",
+    "Commonwealth Mutual Health",
+    "Granite Benefit Partners",
+    "Harbor Point Health",
+    "Liberty Crest Insurance",
+    "Northshore Care Alliance",
+    "Old Colony Health Assurance",
+    "Pilgrim Valley Health",
+)
+MEDICARE_ADVANTAGE = (
+    "Bayside Medicare Advantage",
+    "Harbor Point Senior Care",
+    "Evergreen Medicare Choice",
+)
 
 
 def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
@@ -453,17 +552,21 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
 
     u = r.random(n)
     young_kind = np.where(
-        u < sc.medicaid_share_under_65, 1,
+        u < sc.medicaid_share_under_65,
+        1,
         np.where(u < sc.medicaid_share_under_65 + sc.commercial_share_under_65, 2, 0),
     )  # 0 self-pay, 1 Medicaid, 2 commercial
     medicare = r.random(n) < sc.medicare_share_65_plus
     first_kind = np.where(senior_at_start, np.where(medicare, 3, 2), young_kind)  # 3 Medicare
-    first_eff = np.minimum(reg, ctx.start) - (r.random(n) * 365 * 6).astype(np.int64).astype("timedelta64[D]")
+    first_eff = np.minimum(reg, ctx.start) - (r.random(n) * 365 * 6).astype(np.int64).astype(
+        "timedelta64[D]"
+    )
     first_eff = np.maximum(first_eff, birth)
     first_eff = np.where(first_kind == 3, np.maximum(first_eff, turn65), first_eff)
     # the first policy may end: turning 65 (-> Medicare) or a change of commercial plan
     change = (first_kind == 2) & (r.random(n) < sc.policy_change_rate) & ~turns_in_window
-    change_day = ctx.start + (r.random(n) * (ctx.days - 1)).astype(np.int64).astype("timedelta64[D]")
+    change_day = days_between(r, np.maximum(first_eff + 30, ctx.start + 1), np.full(n, ctx.end))
+    change &= change_day <= ctx.end
     to_medicare = turns_in_window & medicare
     second_start = np.where(to_medicare, turn65, change_day)
     has_second = change | to_medicare
@@ -493,27 +596,56 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     end_null = np.concatenate(p_end_null)
     primary = np.concatenate(p_primary)
     order = np.lexsort((eff, owner))
-    owner, kind, eff, end, end_null, primary = (a[order] for a in (owner, kind, eff, end, end_null, primary))
+    owner, kind, eff, end, end_null, primary = (
+        a[order] for a in (owner, kind, eff, end, end_null, primary)
+    )
     m = len(owner)
 
     advantage = (kind == 3) & (r.random(m) < sc.medicare_advantage_share)
     payer = np.where(
-        kind == 1, b"Commonwealth Medicaid Program",
-        np.where(kind == 3, np.where(advantage, choice(r, list(MEDICARE_ADVANTAGE), m), b"Medicare"),
-                 choice(r, list(COMMERCIAL_PAYERS), m)),
+        kind == 1,
+        b"Commonwealth Medicaid Program",
+        np.where(
+            kind == 3,
+            np.where(advantage, choice(r, list(MEDICARE_ADVANTAGE), m), b"Medicare"),
+            choice(r, list(COMMERCIAL_PAYERS), m),
+        ),
     )
     payer_type = np.where(kind == 1, b"MCD", np.where(kind == 3, b"MCR", b"COM"))
     plan = np.where(
-        kind == 1, b"HMO",
-        np.where(kind == 3, np.where(advantage, b"MA", b"FFS"),
-                 np.where(kind == 4, b"PPO", choice(r, ["HMO", "PPO", "EPO", "POS", "HDHP"], m, [0.3, 0.35, 0.1, 0.1, 0.15]))),
+        kind == 1,
+        b"HMO",
+        np.where(
+            kind == 3,
+            np.where(advantage, b"MA", b"FFS"),
+            np.where(
+                kind == 4,
+                b"PPO",
+                choice(r, ["HMO", "PPO", "EPO", "POS", "HDHP"], m, [0.3, 0.35, 0.1, 0.1, 0.15]),
+            ),
+        ),
     )
-    cover = np.where(kind == 1, 100, np.where(kind == 3, np.where(advantage, 85, 80),
-                     np.where(kind == 4, 20, np.where(plan == b"HDHP", 70, r.choice([80, 90], m)))))
-    copay = np.where(kind == 2, r.choice([20, 25, 30, 40, 50], m) * 100, np.where(kind == 1, 300, 0))
+    cover = np.where(
+        kind == 1,
+        100,
+        np.where(
+            kind == 3,
+            np.where(advantage, 85, 80),
+            np.where(kind == 4, 20, np.where(plan == b"HDHP", 70, r.choice([80, 90], m))),
+        ),
+    )
+    copay = np.where(
+        kind == 2, r.choice([20, 25, 30, 40, 50], m) * 100, np.where(kind == 1, 300, 0)
+    )
     copay = np.where(advantage, 2000, copay)
-    deductible = np.where(kind == 2, np.where(plan == b"HDHP", r.choice([1600, 3000, 4000], m), r.choice([500, 1000, 1500, 2000], m)) * 100,
-                          np.where(kind == 3, 24_000, 0))
+    deductible = np.where(
+        kind == 2,
+        np.where(
+            plan == b"HDHP", r.choice([1600, 3000, 4000], m), r.choice([500, 1000, 1500, 2000], m)
+        )
+        * 100,
+        np.where(kind == 3, 24_000, 0),
+    )
     group = kind == 2
     global_index = idx[owner] * 4 + (np.arange(m) - np.searchsorted(owner, owner))
     created = at_time(r, np.maximum(eff, reg[owner]), 8, 18)

@@ -12,21 +12,40 @@ from generator.engine import Context, audit
 
 # route a dosage form allows, and the default for it
 ROUTES_BY_FORM = {
-    "TAB": ("PO",), "CAP": ("PO",), "SUSP": ("PO",), "SOL": ("PO", "IV"),
-    "INJ": ("IV", "IM", "SC"), "CRM": ("TOP",), "INH": ("INH",), "PTCH": ("TD",),
+    "TAB": ("PO",),
+    "CAP": ("PO",),
+    "SUSP": ("PO",),
+    "SOL": ("PO", "IV"),
+    "INJ": ("IV", "IM", "SC"),
+    "CRM": ("TOP",),
+    "INH": ("INH",),
+    "PTCH": ("TD",),
 }
 SC_CLASSES = {"INSULIN", "ANTICOAGULANT"}
 IM_CLASSES = {"VACCINE"}
 IV_SOLUTION_CLASSES = {"IV_FLUID", "ELECTROLYTE"}
 # storage a dosage form allows (controlled substances always go to the vault)
 STORAGE_BY_FORM = {
-    "TAB": ("ROOM",), "CAP": ("ROOM",), "INH": ("ROOM",), "PTCH": ("ROOM",),
-    "CRM": ("ROOM", "REFR"), "SUSP": ("ROOM", "REFR"), "SOL": ("ROOM", "REFR"),
+    "TAB": ("ROOM",),
+    "CAP": ("ROOM",),
+    "INH": ("ROOM",),
+    "PTCH": ("ROOM",),
+    "CRM": ("ROOM", "REFR"),
+    "SUSP": ("ROOM", "REFR"),
+    "SOL": ("ROOM", "REFR"),
     "INJ": ("ROOM", "REFR", "FRZN"),
 }
 CONTROLLED = ("C2", "C3", "C4", "C5")
-UNIT_BY_FORM = {"TAB": "MG", "CAP": "MG", "SUSP": "MG_ML", "SOL": "MG_ML", "INJ": "MG_ML",
-                "CRM": "PCT", "INH": "MCG", "PTCH": "MCG"}
+UNIT_BY_FORM = {
+    "TAB": "MG",
+    "CAP": "MG",
+    "SUSP": "MG_ML",
+    "SOL": "MG_ML",
+    "INJ": "MG_ML",
+    "CRM": "PCT",
+    "INH": "MCG",
+    "PTCH": "MCG",
+}
 FORMULARY_SIZE = 400
 
 
@@ -35,7 +54,11 @@ def allergens(ctx: Context) -> dict[str, Any]:
     rows = reference.rows("allergens")
     n = len(rows)
     drug_class = reference.column("allergens", "drug_class")
-    created = ctx.start_ts - np.timedelta64(3000, "D") + r.integers(0, 86_400 * 900, n).astype("timedelta64[s]")
+    created = (
+        ctx.start_ts
+        - np.timedelta64(3000, "D")
+        + r.integers(0, 86_400 * 900, n).astype("timedelta64[s]")
+    )
     return {
         "ALGY_ID": keys("AL", np.arange(n), 4, salt=8),
         "ALGY_CD": reference.column("allergens", "code"),
@@ -48,7 +71,13 @@ def allergens(ctx: Context) -> dict[str, Any]:
 
 def route_for(form: str, therapeutic_class: str) -> str:
     if form == "INJ":
-        return "SC" if therapeutic_class in SC_CLASSES else "IM" if therapeutic_class in IM_CLASSES else "IV"
+        return (
+            "SC"
+            if therapeutic_class in SC_CLASSES
+            else "IM"
+            if therapeutic_class in IM_CLASSES
+            else "IV"
+        )
     if form == "SOL" and therapeutic_class in IV_SOLUTION_CLASSES:
         return "IV"
     return ROUTES_BY_FORM[form][0]
@@ -64,10 +93,12 @@ def storage_for(form: str, class_storage: str, schedule: str) -> str:
 
 
 def unit_for(form: str, class_unit: str) -> str:
-    if form in ("TAB", "CAP") and class_unit == "MCG":
-        return "MCG"
-    if form in ("INJ", "SOL") and class_unit == "UNIT_ML":
-        return "UNIT_ML"
+    """The strength unit: the class's own where it suits the form (an injection labelled in
+    percent or per vial in mg keeps it), the form's usual unit otherwise."""
+    if form in ("TAB", "CAP") and class_unit in ("MG", "MCG"):
+        return class_unit
+    if form in ("INJ", "SOL"):
+        return class_unit if class_unit != "MCG" else "MG_ML"
     return UNIT_BY_FORM[form]
 
 
@@ -87,13 +118,14 @@ def _invent_names(r: np.random.Generator, classes, counts) -> tuple[list[str], l
         made = 0
         while made < k:
             s = starts[int(r.integers(len(starts)))]
-            if stem.startswith("-"):
-                g = s + stem[1:]
-            else:
-                g = stem.rstrip("-") + s
+            g = s + stem[1:] if stem.startswith("-") else stem.rstrip("-") + s
             if g in seen_g:
                 s2 = starts[int(r.integers(len(starts)))]
-                g = (s + s2[:2] + stem[1:]) if stem.startswith("-") else (stem.rstrip("-") + s + s2[:2])
+                g = (
+                    (s + s2[:2] + stem[1:])
+                    if stem.startswith("-")
+                    else (stem.rstrip("-") + s + s2[:2])
+                )
                 if g in seen_g:
                     continue
             b = (b1[int(r.integers(len(b1)))] + b2[int(r.integers(len(b2)))]).capitalize()
@@ -131,22 +163,44 @@ def medicines(ctx: Context) -> dict[str, Any]:
     cost_hi = np.array([float(c["unit_cost_max"]) for c in cl])
     cost = np.exp(np.log(cost_lo) + r.random(n) * (np.log(cost_hi) - np.log(cost_lo)))
     vendors = ctx.col("VNDR", "VNDR_ID")[ctx.col("VNDR", "VNDR_CTGY_CD") == b"PHRM"]
-    form_name = {"TAB": "tablet", "CAP": "capsule", "SUSP": "suspension", "SOL": "solution",
-                 "INJ": "injection", "CRM": "cream", "INH": "inhaler", "PTCH": "patch"}
-    created = ctx.start_ts - np.timedelta64(2500, "D") + r.integers(0, 86_400 * 3000, n).astype("timedelta64[s]")
+    form_name = {
+        "TAB": "tablet",
+        "CAP": "capsule",
+        "SUSP": "suspension",
+        "SOL": "solution",
+        "INJ": "injection",
+        "CRM": "cream",
+        "INH": "inhaler",
+        "PTCH": "patch",
+    }
+    created = (
+        ctx.start_ts
+        - np.timedelta64(2500, "D")
+        + r.integers(0, 86_400 * 3000, n).astype("timedelta64[s]")
+    )
     return {
         "MDCN_ID": keys("MD", np.arange(n), 5, salt=9),
         "MDCN_FRML_CD": cat("F", digits(np.arange(n) * 97 + 100_003, 6)),
-        "MDCN_BRND_NM": np.array([f"{brands[g]} {form_name[f]}" for g, f in zip(g_idx, forms, strict=True)], dtype="S"),
+        "MDCN_BRND_NM": np.array(
+            [f"{brands[g]} {form_name[f]}" for g, f in zip(g_idx, forms, strict=True)], dtype="S"
+        ),
         "MDCN_GNRC_NM": np.array([generics[g] for g in g_idx], dtype="S"),
         "MDCN_THRP_CLS_CD": np.array([c["therapeutic_class"] for c in cl], dtype="S"),
         "MDCN_DRUG_CLS_CD": np.array([c["drug_class"] for c in cl], dtype="S"),
         "MDCN_SCHD_CD": np.array([c["schedule"] for c in cl], dtype="S"),
         "MDCN_FORM_CD": np.array(forms, dtype="S"),
         "MDCN_STRNGTH_QTY": np.round(np.array(strengths) * 1000).astype(np.int64),
-        "MDCN_STRNGTH_UNIT_CD": np.array([unit_for(f, c["strength_unit"]) for f, c in zip(forms, cl, strict=True)], dtype="S"),
-        "MDCN_ROUTE_CD": np.array([route_for(f, c["therapeutic_class"]) for f, c in zip(forms, cl, strict=True)], dtype="S"),
-        "MDCN_STRG_CD": np.array([storage_for(f, c["storage"], c["schedule"]) for f, c in zip(forms, cl, strict=True)], dtype="S"),
+        "MDCN_STRNGTH_UNIT_CD": np.array(
+            [unit_for(f, c["strength_unit"]) for f, c in zip(forms, cl, strict=True)], dtype="S"
+        ),
+        "MDCN_ROUTE_CD": np.array(
+            [route_for(f, c["therapeutic_class"]) for f, c in zip(forms, cl, strict=True)],
+            dtype="S",
+        ),
+        "MDCN_STRG_CD": np.array(
+            [storage_for(f, c["storage"], c["schedule"]) for f, c in zip(forms, cl, strict=True)],
+            dtype="S",
+        ),
         "MDCN_UNIT_CST_AMT": np.maximum(1, np.round(cost * 100)).astype(np.int64),
         "MDCN_MFR_VNDR_ID": vendors[r.integers(0, len(vendors), n)],
         "MDCN_ACTV_FLG": np.where(r.random(n) < 0.96, b"Y", b"N"),

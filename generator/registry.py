@@ -102,7 +102,9 @@ class Table:
         raise KeyError(f"{self.code} has no column {name}")
 
 
-_LINE = re.compile(r"^(?P<name>[A-Z0-9_]+)\s+(?P<type>\w+)\s+(?P<flags>(?:\S+\s+)*?)(?P<desc>[A-Z].*)$")
+_LINE = re.compile(
+    r"^(?P<name>[A-Z0-9_]+)\s+(?P<type>\w+)\s+(?P<flags>(?:\S+\s+)*?)(?P<desc>[A-Z].*)$"
+)
 
 AUDIT = """
 REC_CRTD_TS  ts  When the ERP created the record
@@ -138,7 +140,11 @@ def _table(code: str, name: str, grain: str, spec: str) -> Table:
 
 
 _TABLES = [
-    _table("DPMT", "departments", "One row per hospital department.", """
+    _table(
+        "DPMT",
+        "departments",
+        "One row per hospital department.",
+        """
 DPMT_ID            str   pk                  Department key
 DPMT_CD            str                       Short department code
 DPMT_NM            str                       Department name
@@ -149,8 +155,13 @@ DPMT_CST_CTR_CD    str                       Finance cost centre
 DPMT_HEAD_STFF_ID  str   null >STFF~         Head of department
 DPMT_PHN_NO        str                       Department phone number (fictional 555-01xx range)
 DPMT_ACTV_FLG      flag  {Y|N}               Whether the department is active
-"""),
-    _table("STFF", "staff", "One row per employee.", """
+""",
+    ),
+    _table(
+        "STFF",
+        "staff",
+        "One row per employee.",
+        """
 STFF_ID            str   pk                  Staff key
 STFF_EMP_NO        str                       Employee number
 STFF_FRST_NM       str                       First name
@@ -170,8 +181,13 @@ STFF_ANNL_SLRY_AMT money                     Annual salary in dollars
 STFF_EMAIL_ADDR    str                       Work email (reserved example domain)
 STFF_PHN_NO        str                       Phone number (fictional 555-01xx range)
 STFF_STS_CD        str   {ACTV|LOA|TERM}     Employment status at the extract date
-"""),
-    _table("PATN", "patients", "One row per registered patient.", """
+""",
+    ),
+    _table(
+        "PATN",
+        "patients",
+        "One row per registered patient.",
+        """
 PATN_ID                 str   pk             Patient key
 PATN_MRN                str                  Medical record number
 PATN_FRST_NM            str                  First name
@@ -195,15 +211,25 @@ PATN_EMRG_CNTCT_REL_CD  str   null {SPS|PAR|CHD|SIB|FRD|OTH}  Emergency contact'
 PATN_RGST_DT            date                 Registration date
 PATN_DTH_DT             date  null           Death date
 PATN_ACTV_FLG           flag  {Y|N}          Whether the record is active
-"""),
-    _table("ALGY", "allergy master", "One row per allergen in the allergy catalog.", """
+""",
+    ),
+    _table(
+        "ALGY",
+        "allergy master",
+        "One row per allergen in the allergy catalog.",
+        """
 ALGY_ID            str   pk                  Allergen key
 ALGY_CD            str                       Allergen code
 ALGY_NM            str                       Allergen name
 ALGY_CTGY_CD       str   {DRUG|FOOD|ENVR|LATX|INSC}  Category: drug, food, environmental, latex, insect
 ALGY_DRUG_CLS_CD   str   null                Drug class the allergen covers (drug allergens only)
-"""),
-    _table("PTAL", "patient allergies", "One row per patient and allergen.", """
+""",
+    ),
+    _table(
+        "PTAL",
+        "patient allergies",
+        "One row per patient and allergen.",
+        """
 PTAL_ID               str   pk               Patient allergy key
 PATN_ID               str   >PATN            Patient
 ALGY_ID               str   >ALGY            Allergen
@@ -213,8 +239,13 @@ PTAL_ONST_DT          date  null             Onset date, when known
 PTAL_RCRD_DT          date                   Date the allergy was recorded
 PTAL_RCRD_BY_STFF_ID  str   >STFF            Staff member who recorded it
 PTAL_STS_CD           str   {ACTV|INAC|RSLV} Status: active, inactive (entered in error), resolved
-"""),
-    _table("INSR", "insurance policies", "One row per insurance policy held by a patient.", """
+""",
+    ),
+    _table(
+        "INSR",
+        "insurance policies",
+        "One row per insurance policy held by a patient.",
+        """
 INSR_ID            str   pk                  Policy key
 PATN_ID            str   >PATN               Policy holder
 INSR_PYR_NM        str                       Payer name
@@ -228,8 +259,13 @@ INSR_DDCT_AMT      money                     Annual deductible in dollars
 INSR_EFF_DT        date                      Effective date
 INSR_END_DT        date  null                End date
 INSR_PRMY_FLG      flag  {Y|N}               Whether this is the patient's primary policy
-"""),
-    _table("ROMS", "rooms", "One row per room.", """
+""",
+    ),
+    _table(
+        "ROMS",
+        "rooms",
+        "One row per room.",
+        """
 ROMS_ID            str   pk                  Room key
 DPMT_ID            str   >DPMT               Department owning the room
 ROMS_NO            str                       Room number
@@ -238,8 +274,13 @@ ROMS_BED_CNT       int                       Number of beds (0 for rooms without
 ROMS_DLY_RT_AMT    money                     Daily room rate in dollars (0 for rooms not billed by the day)
 ROMS_FLR_NO        int                       Floor number
 ROMS_STS_CD        str   {AVL|MNT|CLS}       Status: available, under maintenance, closed
-"""),
-    _table("EQPM", "equipment", "One row per equipment asset.", """
+""",
+    ),
+    _table(
+        "EQPM",
+        "equipment",
+        "One row per equipment asset.",
+        """
 EQPM_ID            str   pk                  Equipment key
 EQPM_ASST_TAG      str                       Asset tag
 EQPM_TYP_CD        str                       Equipment type
@@ -256,8 +297,13 @@ EQPM_WRNTY_END_DT  date                      Warranty end date
 EQPM_LAST_MNT_DT   date  null                Last maintenance date
 EQPM_NEXT_MNT_DT   date  null                Next scheduled maintenance date
 EQPM_STS_CD        str   {INSV|MNT|RTRD}     Status: in service, in maintenance, retired
-"""),
-    _table("VNDR", "vendors", "One row per vendor.", """
+""",
+    ),
+    _table(
+        "VNDR",
+        "vendors",
+        "One row per vendor.",
+        """
 VNDR_ID            str   pk                  Vendor key
 VNDR_NM            str                       Company name
 VNDR_CTGY_CD       str   {PHRM|MSRG|EQPT|LAB|SRVC}  Category: pharma, medical-surgical supply, equipment, lab, services
@@ -272,8 +318,13 @@ VNDR_ZIP_CD        str                       ZIP code
 VNDR_PYMT_TRMS_CD  str   {NET30|NET45|NET60|NET90}  Payment terms
 VNDR_ONBRD_DT      date                      Onboarding date
 VNDR_ACTV_FLG      flag  {Y|N}               Whether the vendor is active
-"""),
-    _table("SPLY", "supplies", "One row per stocked supply item.", """
+""",
+    ),
+    _table(
+        "SPLY",
+        "supplies",
+        "One row per stocked supply item.",
+        """
 SPLY_ID            str   pk                  Supply key
 SPLY_SKU           str                       Stock keeping unit
 SPLY_NM            str                       Item name
@@ -286,8 +337,13 @@ SPLY_LEAD_DAYS     int                       Vendor lead time in days
 SPLY_STRG_LOC_CD   str                       Storage location
 SPLY_LATX_FLG      flag  {Y|N}               Whether the item contains latex
 SPLY_PRF_VNDR_ID   str   >VNDR               Preferred vendor
-"""),
-    _table("MDCN", "medicines", "One row per formulary item.", """
+""",
+    ),
+    _table(
+        "MDCN",
+        "medicines",
+        "One row per formulary item.",
+        """
 MDCN_ID             str   pk                 Medicine key
 MDCN_FRML_CD        str                      Internal formulary code
 MDCN_BRND_NM        str                      Brand name (invented)
@@ -303,8 +359,13 @@ MDCN_STRG_CD        str   {ROOM|REFR|FRZN|VAULT}  Storage requirement
 MDCN_UNIT_CST_AMT   money                    Cost per dose unit in dollars
 MDCN_MFR_VNDR_ID    str   >VNDR              Manufacturer
 MDCN_ACTV_FLG       flag  {Y|N}              Whether the item is on formulary
-"""),
-    _table("APPT", "appointments", "One row per appointment booking.", """
+""",
+    ),
+    _table(
+        "APPT",
+        "appointments",
+        "One row per appointment booking.",
+        """
 APPT_ID             str   pk                 Appointment key
 PATN_ID             str   >PATN              Patient
 APPT_PRVDR_STFF_ID  str   >STFF              Provider booked
@@ -319,8 +380,13 @@ APPT_STS_CD         str   {COMP|NOSH|CANC|SCHD}  Status: completed, no-show, can
 APPT_RSN_TXT        str                      Reason for the appointment
 APPT_CHKIN_TS       ts    null               Check-in time (completed appointments)
 APPT_CANC_TS        ts    null               When the booking was cancelled
-"""),
-    _table("VIST", "visits", "One row per patient encounter.", """
+""",
+    ),
+    _table(
+        "VIST",
+        "visits",
+        "One row per patient encounter.",
+        """
 VIST_ID             str   pk                 Visit key
 PATN_ID             str   >PATN              Patient
 APPT_ID             str   null >APPT         Appointment the visit came from (empty for walk-ins, emergencies, direct admits)
@@ -334,8 +400,13 @@ VIST_ADMT_SRC_CD    str   {CLIN|ED|REF|TRNS|SELF}  Admission source
 VIST_DSCH_DISP_CD   str   null {HOME|HHC|SNF|TRNS|AMA|EXPD|ADMT}  Discharge disposition (ADMT: admitted as inpatient)
 VIST_CHF_CMPLT_TXT  str                      Chief complaint
 VIST_ESI_LVL        int   null               Emergency Severity Index 1-5 (emergency visits)
-"""),
-    _table("DIAG", "diagnoses", "One row per diagnosis recorded on a visit.", """
+""",
+    ),
+    _table(
+        "DIAG",
+        "diagnoses",
+        "One row per diagnosis recorded on a visit.",
+        """
 DIAG_ID             str   pk                 Diagnosis key
 VIST_ID             str   >VIST              Visit
 DIAG_ICD10_CD       str                      ICD-10-CM code
@@ -345,8 +416,13 @@ DIAG_SEQ_NO         int                      Sequence on the visit
 DIAG_DT             date                     Diagnosis date
 DIAG_POA_CD         str   null {Y|N|U|W}     Present on admission (inpatients)
 DIAG_BY_STFF_ID     str   >STFF              Diagnosing clinician
-"""),
-    _table("TRTM", "treatments", "One row per procedure, therapy, lab test or imaging study.", """
+""",
+    ),
+    _table(
+        "TRTM",
+        "treatments",
+        "One row per procedure, therapy, lab test or imaging study.",
+        """
 TRTM_ID             str   pk                 Treatment key
 VIST_ID             str   >VIST              Visit
 DIAG_ID             str   >DIAG              Diagnosis the treatment addresses
@@ -359,8 +435,13 @@ TRTM_STRT_TS        ts                       Start
 TRTM_END_TS         ts                       End
 TRTM_CHRG_AMT       money                    Charge in dollars
 TRTM_OUTC_CD        str   {SUCC|PART|COMP|NORM|ABNL}  Outcome: successful, partial, complication, normal result, abnormal result
-"""),
-    _table("MEDT", "medical team assignments", "One row per staff member assigned to a visit.", """
+""",
+    ),
+    _table(
+        "MEDT",
+        "medical team assignments",
+        "One row per staff member assigned to a visit.",
+        """
 MEDT_ID             str   pk                 Team assignment key
 VIST_ID             str   >VIST              Visit
 STFF_ID             str   >STFF              Staff member
@@ -368,8 +449,13 @@ MEDT_ROLE_CD        str   {ATND|RES|RN|ANES|CNSL|PHRM}  Role on the team
 MEDT_ASGN_TS        ts                       Assigned
 MEDT_RLS_TS         ts    null               Released (empty while the visit is open)
 MEDT_LEAD_FLG       flag  {Y|N}              Whether the member leads the team
-"""),
-    _table("TMMD", "medicine administrations", "One row per dose ordered in a visit.", """
+""",
+    ),
+    _table(
+        "TMMD",
+        "medicine administrations",
+        "One row per dose ordered in a visit.",
+        """
 TMMD_ID               str   pk               Administration key
 VIST_ID               str   >VIST            Visit
 MDCN_ID               str   >MDCN            Medicine
@@ -381,8 +467,13 @@ TMMD_ROUTE_CD         str   {PO|IV|IM|SC|TOP|INH|TD}  Route
 TMMD_ADMN_TS          ts                     Administered (or scheduled, if held or refused)
 TMMD_STS_CD           str   {GIVN|HELD|RFSD} Status: given, held, refused
 TMMD_CHRG_AMT         money                  Charge in dollars (0 unless given)
-"""),
-    _table("BILL", "bills", "One row per billed visit.", """
+""",
+    ),
+    _table(
+        "BILL",
+        "bills",
+        "One row per billed visit.",
+        """
 BILL_ID             str   pk                 Bill key
 BILL_NO             str                      Bill number
 VIST_ID             str   >VIST              Visit billed
@@ -397,8 +488,13 @@ BILL_PATN_RESP_AMT  money                    Patient responsibility
 BILL_WRTF_AMT       money                    Patient balance written off
 BILL_STS_CD         str   {OPEN|PART|PAID|DND|WOFF}  Status: open, partially paid, paid, denied, written off
 BILL_CLM_NO         str   null               Insurance claim number
-"""),
-    _table("MDBL", "bill lines", "One row per charge line on a bill.", """
+""",
+    ),
+    _table(
+        "MDBL",
+        "bill lines",
+        "One row per charge line on a bill.",
+        """
 MDBL_ID             str   pk                 Bill line key
 BILL_ID             str   >BILL              Bill
 MDBL_LN_NO          int                      Line number on the bill
@@ -411,8 +507,13 @@ MDBL_SVC_DT         date                     Service date
 MDBL_QTY            int                      Quantity
 MDBL_UNIT_PRC_AMT   money                    Unit price in dollars
 MDBL_LN_AMT         money                    Line amount in dollars
-"""),
-    _table("PMNT", "payments", "One row per payment received against a bill.", """
+""",
+    ),
+    _table(
+        "PMNT",
+        "payments",
+        "One row per payment received against a bill.",
+        """
 PMNT_ID             str   pk                 Payment key
 BILL_ID             str   >BILL              Bill
 PATN_ID             str   >PATN              Patient
@@ -421,8 +522,13 @@ PMNT_AMT            money                    Amount in dollars
 PMNT_PYR_TYP_CD     str   {INSR|PATN}        Who paid: insurer or patient
 PMNT_MTHD_CD        str   {EFT|CHK|CARD|CASH}  Payment method
 PMNT_TXN_REF        str                      Transaction reference
-"""),
-    _table("INVN", "daily inventory", "One row per supply item per day.", """
+""",
+    ),
+    _table(
+        "INVN",
+        "daily inventory",
+        "One row per supply item per day.",
+        """
 INVN_ID              str   pk                Inventory row key
 SPLY_ID              str   >SPLY             Supply item
 INVN_DT              date                    Day
@@ -435,8 +541,13 @@ INVN_PO_NO           str   null              Purchase order received that day
 INVN_VRFD_BY_STFF_ID str   null >STFF        Staff member who verified the count
 INVN_VRFD_TS         ts    null              When the count was verified
 INVN_VRFY_STS_CD     str   {VRFD|DISC|PEND}  Verification: verified, discrepancy booked, pending
-"""),
-    _table("VPMT", "vendor payments", "One row per vendor invoice.", """
+""",
+    ),
+    _table(
+        "VPMT",
+        "vendor payments",
+        "One row per vendor invoice.",
+        """
 VPMT_ID             str   pk                 Vendor invoice key
 VNDR_ID             str   >VNDR              Vendor
 VPMT_INV_NO         str                      Vendor's invoice number
@@ -448,7 +559,8 @@ VPMT_PD_AMT         money                    Amount paid in dollars
 VPMT_PMNT_DT        date  null               Payment date
 VPMT_MTHD_CD        str   null {ACH|CHK|WIRE}  Payment method
 VPMT_STS_CD         str   {PAID|PEND|OVRD}   Status: paid, pending (not yet due), overdue
-"""),
+""",
+    ),
 ]
 
 TABLES: dict[str, Table] = {t.code: t for t in _TABLES}

@@ -21,8 +21,14 @@ class Scenario:
     age_band_shares: tuple[float, float, float, float] = (0.22, 0.36, 0.25, 0.17)
     blood_type_shares: dict[str, float] = field(
         default_factory=lambda: {
-            "O+": 37.4, "A+": 35.7, "B+": 8.5, "AB+": 3.4,
-            "O-": 6.6, "A-": 6.3, "B-": 1.5, "AB-": 0.6,
+            "O+": 37.4,
+            "A+": 35.7,
+            "B+": 8.5,
+            "AB+": 3.4,
+            "O-": 6.6,
+            "A-": 6.3,
+            "B-": 1.5,
+            "AB-": 0.6,
         }
     )
     # share of patients already registered when the window opens

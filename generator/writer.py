@@ -79,8 +79,12 @@ class TableSink:
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
-        return {"file": self.final.name, "rows": self.rows, "bytes": self._out.bytes,
-                "sha256": self._out.sha.hexdigest()}
+        return {
+            "file": self.final.name,
+            "rows": self.rows,
+            "bytes": self._out.bytes,
+            "sha256": self._out.sha.hexdigest(),
+        }
 
     def discard(self) -> None:
         with contextlib.suppress(Exception):

@@ -8,8 +8,6 @@ import pytest
 from generator.engine import Options, generate
 from generator.load import connect
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory) -> Path:
@@ -24,14 +22,6 @@ def db(small_run):
     con = connect(small_run)
     yield con
     con.close()
-
-
-def rows(con, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
-
-
-def scalar(con, sql: str):
-    return con.execute(sql).fetchone()[0]
 
 
 @pytest.fixture

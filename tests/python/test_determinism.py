@@ -26,8 +26,22 @@ def test_same_seed_same_bytes_whatever_the_workers(tmp_path):
 def test_same_bytes_in_another_time_zone(tmp_path):
     env = {**os.environ, "TZ": "Pacific/Kiritimati"}
     for name, e in (("utc", {**os.environ, "TZ": "UTC"}), ("kiri", env)):
-        subprocess.run([sys.executable, "-m", "generator", "--scale", "0.05", "--seed", "5",
-                        "--out", str(tmp_path / name), "--quiet"], check=True, env=e)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "--scale",
+                "0.05",
+                "--seed",
+                "5",
+                "--out",
+                str(tmp_path / name),
+                "--quiet",
+            ],
+            check=True,
+            env=e,
+        )
     a = json.loads((tmp_path / "utc" / "manifest.json").read_text())
     b = json.loads((tmp_path / "kiri" / "manifest.json").read_text())
     assert _hashes(a) == _hashes(b)

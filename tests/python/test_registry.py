@@ -6,12 +6,34 @@ import re
 
 import pytest
 import yaml
+from helpers import ROOT
 
 from generator.registry import TABLES, generation_order
-from tests.python.conftest import ROOT
 
-CODES = {"DPMT", "STFF", "PATN", "ALGY", "PTAL", "INSR", "ROMS", "EQPM", "APPT", "VIST", "DIAG",
-         "TRTM", "MEDT", "MDCN", "TMMD", "BILL", "MDBL", "PMNT", "VNDR", "SPLY", "INVN", "VPMT"}
+CODES = {
+    "DPMT",
+    "STFF",
+    "PATN",
+    "ALGY",
+    "PTAL",
+    "INSR",
+    "ROMS",
+    "EQPM",
+    "APPT",
+    "VIST",
+    "DIAG",
+    "TRTM",
+    "MEDT",
+    "MDCN",
+    "TMMD",
+    "BILL",
+    "MDBL",
+    "PMNT",
+    "VNDR",
+    "SPLY",
+    "INVN",
+    "VPMT",
+}
 
 
 def test_the_22_tables_of_the_data_model():
@@ -49,9 +71,12 @@ def test_a_cycle_is_detected(monkeypatch):
 
     dpmt = registry.TABLES["DPMT"]
     cols = tuple(
-        c.__class__(**{**c.__dict__, "deferred": False}) if c.references else c for c in dpmt.columns
+        c.__class__(**{**c.__dict__, "deferred": False}) if c.references else c
+        for c in dpmt.columns
     )
-    monkeypatch.setitem(registry.TABLES, "DPMT", dpmt.__class__(dpmt.code, dpmt.name, dpmt.grain, cols))
+    monkeypatch.setitem(
+        registry.TABLES, "DPMT", dpmt.__class__(dpmt.code, dpmt.name, dpmt.grain, cols)
+    )
     with pytest.raises(ValueError, match="cycle"):
         registry.generation_order()
 
@@ -75,7 +100,11 @@ def test_dbt_seed_column_types_match_the_registry():
 
 def test_every_staging_model_reads_every_raw_column():
     for t in TABLES.values():
-        sql = (ROOT / "models" / "staging" / "ehp" / f"stg_ehp__{t.code.lower()}.sql").read_text().lower()
+        sql = (
+            (ROOT / "models" / "staging" / "ehp" / f"stg_ehp__{t.code.lower()}.sql")
+            .read_text()
+            .lower()
+        )
         assert f"ehp_source('{t.code.lower()}')" in sql
         missing = [c.name for c in t.columns if not re.search(rf"\b{c.name.lower()}\b", sql)]
         assert not missing, f"stg_ehp__{t.code.lower()} drops raw columns {missing}"
