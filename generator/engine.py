@@ -168,6 +168,8 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
                 output.write(registry.TABLES[code], table)
                 if progress:
                     progress(code, table.num_rows)
+        for table in registry.TABLES.values():  # every table has a file, even if empty
+            output.sink(table)
         meta = {
             "generator_version": __version__,
             "seed": opts.seed,

@@ -7,7 +7,8 @@ source as (
 renamed as (
     select
         ----------  ids
-        bill_id,
+        -- self-alias: the raw BILL_ID would otherwise keep its upper case
+        bill_id as bill_id,  -- noqa: AL09
         vist_id as visit_id,
         patn_id as patient_id,
         insr_id as insurance_policy_id,

@@ -8,7 +8,8 @@ renamed as (
     select
         ----------  ids
         mdbl_id as bill_line_id,
-        bill_id,
+        -- self-alias: the raw BILL_ID would otherwise keep its upper case
+        bill_id as bill_id,  -- noqa: AL09
         trtm_id as treatment_id,
         tmmd_id as medicine_administration_id,
         ----------  text

@@ -8,7 +8,8 @@ renamed as (
     select
         ----------  ids
         pmnt_id as payment_id,
-        bill_id,
+        -- self-alias: the raw BILL_ID would otherwise keep its upper case
+        bill_id as bill_id,  -- noqa: AL09
         patn_id as patient_id,
         ----------  text
         case pmnt_pyr_typ_cd
