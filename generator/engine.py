@@ -81,6 +81,10 @@ class Context:
                 out = arr.to_numpy(zero_copy_only=False).astype("datetime64[D]")
             elif c.type == "ts":
                 out = arr.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+            elif c.type in ("money", "qty"):  # integer cents / thousandths, as generated
+                factor = 100 if c.type == "money" else 1000
+                out = np.round(arr.cast(pa.float64()).to_numpy(zero_copy_only=False) * factor)
+                out = out.astype(np.int64)
             else:
                 out = arr.to_numpy(zero_copy_only=False)
             self._np_cache[key] = out
@@ -129,16 +133,32 @@ def block_steps() -> list[tuple[str, Callable[[Context, int, dict[str, Any]], di
     return list(people.BLOCK_STEPS)
 
 
-def _block(ctx: Context, block: int) -> dict[str, pa.Table]:
+BlockResult = tuple[dict[str, pa.Table], dict[str, np.ndarray]]
+
+
+def _block(ctx: Context, block: int) -> BlockResult:
+    """One block's tables, and its daily activity (for the hospital-wide roll-ups)."""
     state: dict[str, Any] = {"columns": {}}
     for code, step in block_steps():
         state["columns"][code] = step(ctx, block, state)
-    return {
+    tables = {
         code: columns.build(registry.TABLES[code], cols) for code, cols in state["columns"].items()
     }
+    return tables, state.get("daily_activity", {})
 
 
-def _blocks(ctx: Context, workers: int) -> Iterator[dict[str, pa.Table]]:
+def _rollups(ctx: Context, activity: dict[str, np.ndarray]) -> Iterator[tuple[str, pa.Table]]:
+    """Hospital-wide tables that need every block's activity: inventory, then invoices."""
+    from generator import supply_chain
+
+    if not activity:  # no clinical simulation ran: nothing drives supply use yet
+        return
+    state: dict[str, Any] = {"activity": activity}
+    for code, step in supply_chain.ROLLUP_STEPS:
+        yield code, columns.build(registry.TABLES[code], step(ctx, state))
+
+
+def _blocks(ctx: Context, workers: int) -> Iterator[BlockResult]:
     """Block results in block order; at most workers + 1 blocks in flight."""
     if workers <= 1:
         for b in range(ctx.n_blocks):
@@ -163,11 +183,18 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
             output.write(registry.TABLES[code], table)
             if progress:
                 progress(code, table.num_rows)
-        for tables in _blocks(ctx, opts.workers):
+        activity: dict[str, np.ndarray] = {}
+        for tables, block_activity in _blocks(ctx, opts.workers):
             for code, table in tables.items():
                 output.write(registry.TABLES[code], table)
                 if progress:
                     progress(code, table.num_rows)
+            for key, counts in block_activity.items():
+                activity[key] = activity.get(key, 0) + np.asarray(counts, dtype=np.int64)
+        for code, table in _rollups(ctx, activity):
+            output.write(registry.TABLES[code], table)
+            if progress:
+                progress(code, table.num_rows)
         for table in registry.TABLES.values():  # every table has a file, even if empty
             output.sink(table)
         meta = {

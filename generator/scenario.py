@@ -45,6 +45,10 @@ class Scenario:
     policy_change_rate: float = 0.12
     # --- staff
     annual_turnover: float = 0.10
+    # --- supply chain
+    inventory_discrepancy_rate: float = 0.02
+    vendor_payment_lateness_mean_days: float = 4.0
+    vendor_payment_lateness_sd_days: float = 9.0
 
     @property
     def commercial_share_under_65(self) -> float:

@@ -7,9 +7,16 @@ from typing import Any
 import numpy as np
 
 from generator import reference
-from generator.columns import cat, digits, keys
+from generator.columns import Masked, cat, choice, digits, keys
 from generator.engine import Context, audit
-from generator.people import addresses, draw_names, fictional_phone, first_names
+from generator.people import (
+    addresses,
+    at_time,
+    draw_names,
+    employed_staff,
+    fictional_phone,
+    first_names,
+)
 
 # expected daily volume of each usage driver at scale 1 (sizes reorder levels)
 DRIVER_DAILY_AT_SCALE_1 = {
@@ -70,7 +77,9 @@ def supplies(ctx: Context) -> dict[str, Any]:
     lead_lo = np.array([LEAD_DAYS.get(v, (2, 6))[0] for v in vcat])
     lead_hi = np.array([LEAD_DAYS.get(v, (2, 6))[1] for v in vcat])
     lead = lead_lo + (r.random(n) * (lead_hi - lead_lo + 1)).astype(np.int64)
-    reorder_level = np.maximum(2, np.ceil(daily * (lead + 3))).astype(np.int64)
+    # cover the lead time plus two days, with safety stock for day-to-day swings
+    cover = daily * (lead + 2)
+    reorder_level = np.maximum(2, np.ceil(cover + 2 * np.sqrt(cover))).astype(np.int64)
     reorder_qty = np.maximum(5, np.ceil(daily * 14 / 5) * 5).astype(np.int64)
     vendor_ids = ctx.col("VNDR", "VNDR_ID")
     vendor_cat = ctx.col("VNDR", "VNDR_CTGY_CD")
@@ -103,3 +112,171 @@ def supplies(ctx: Context) -> dict[str, Any]:
         "SPLY_PRF_VNDR_ID": vendor,
         **audit(ctx, r, created),
     }
+
+
+# ----------------------------------------------------------------------------- roll-ups
+
+TERMS_DAYS = {b"NET30": 30, b"NET45": 45, b"NET60": 60, b"NET90": 90}
+DRIVERS = (
+    "ED_VISIT",
+    "OUTPATIENT_VISIT",
+    "INPATIENT_DAY",
+    "PROCEDURE",
+    "SURGERY",
+    "LAB_TEST",
+    "ALL_VISITS",
+)
+
+
+def driver_volumes(ctx: Context, activity: dict[str, np.ndarray]) -> np.ndarray:
+    """Daily volume of every usage driver (drivers x days), from the clinical activity that
+    the patient blocks counted."""
+    missing = [d for d in DRIVERS if d not in activity]
+    if missing:
+        raise KeyError(f"clinical activity lacks the drivers {missing}")
+    return np.stack([np.asarray(activity[d], dtype=np.float64)[: ctx.days] for d in DRIVERS])
+
+
+def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
+    """One row per supply per day. Use follows the day's clinical volume; stock is reordered
+    when the closing count falls below the reorder level and arrives after the vendor's lead
+    time; counts are verified daily and discrepancies booked as adjustments."""
+    sc = ctx.scenario
+    r = ctx.rng("INVN")
+    rows = reference.rows("supply_catalog")
+    s_n, days = len(rows), ctx.days
+    volume = driver_volumes(ctx, state["activity"])
+    driver = np.array([DRIVERS.index(x["driver"]) for x in rows])
+    per_unit = np.array([float(x["usage_per_unit"]) for x in rows])
+    demand = r.poisson(per_unit[:, None] * volume[driver, :])
+    level = ctx.col("SPLY", "SPLY_RORD_LVL_QTY").astype(np.int64)
+    qty = ctx.col("SPLY", "SPLY_RORD_QTY").astype(np.int64)
+    lead = ctx.col("SPLY", "SPLY_LEAD_DAYS").astype(np.int64)
+
+    shape = (s_n, days)
+    opening, received, used, adjust, closing = (np.zeros(shape, np.int64) for _ in range(5))
+    po = np.full(shape, -1, np.int64)
+    arrivals = np.zeros((s_n, days + int(lead.max()) + 1), np.int64)
+    arriving_po = np.full(arrivals.shape, -1, np.int64)
+    on_order = np.zeros(s_n, bool)
+    discrepancy = r.random(shape) < sc.inventory_discrepancy_rate
+    shrink = r.integers(-4, 3, shape)
+    stock = level + qty
+    next_po = 0
+    rows_idx = np.arange(s_n)
+    # a loop over days (not rows): each day's stock depends on the day before
+    for d in range(days):
+        opening[:, d] = stock
+        received[:, d] = arrivals[:, d]
+        po[:, d] = arriving_po[:, d]
+        on_order &= arrivals[:, d] == 0
+        available = stock + arrivals[:, d]
+        used[:, d] = np.minimum(demand[:, d], available)
+        adj = np.where(discrepancy[:, d], np.maximum(shrink[:, d], used[:, d] - available), 0)
+        adjust[:, d] = adj
+        stock = available - used[:, d] + adj
+        closing[:, d] = stock
+        reorder = (stock < level) & ~on_order
+        k = int(reorder.sum())
+        if k:
+            at = d + lead[reorder]
+            arrivals[rows_idx[reorder], at] += qty[reorder]
+            arriving_po[rows_idx[reorder], at] = next_po + np.arange(k)
+            next_po += k
+            on_order |= reorder
+
+    supply = np.repeat(np.arange(s_n), days)
+    day = np.tile(np.arange(days), s_n)
+    date = ctx.start + day.astype("timedelta64[D]")
+    flat = {
+        name: a.ravel()
+        for name, a in (
+            ("open", opening),
+            ("rcvd", received),
+            ("used", used),
+            ("adj", adjust),
+            ("close", closing),
+            ("po", po),
+        )
+    }
+    pending = day == days - 1  # the extract's last count is not verified yet
+    verifier = employed_staff(ctx, r, date, (b"TECH", b"ADMN"))
+    verified_at = at_time(r, date, 18, 22)
+    status = np.where(pending, b"PEND", np.where(flat["adj"] != 0, b"DISC", b"VRFD"))
+    has_po = flat["po"] >= 0
+    po_no = cat("PO-", digits(np.maximum(flat["po"], 0) + 1, 7))
+    state["receipts"] = {
+        "supply": supply[has_po],
+        "date": date[has_po],
+        "qty": flat["rcvd"][has_po],
+        "po_no": po_no[has_po],
+    }
+    created = np.where(pending, at_time(r, date, 22, 23.9), verified_at).astype("datetime64[s]")
+    return {
+        "INVN_ID": keys("IV", supply * days + day, 10, salt=20),
+        "SPLY_ID": ctx.col("SPLY", "SPLY_ID")[supply],
+        "INVN_DT": date,
+        "INVN_OPEN_QTY": flat["open"],
+        "INVN_RCVD_QTY": flat["rcvd"],
+        "INVN_USED_QTY": flat["used"],
+        "INVN_ADJ_QTY": flat["adj"],
+        "INVN_CLS_QTY": flat["close"],
+        "INVN_PO_NO": Masked(po_no, ~has_po),
+        "INVN_VRFD_BY_STFF_ID": Masked(verifier, pending),
+        "INVN_VRFD_TS": Masked(verified_at, pending),
+        "INVN_VRFY_STS_CD": status,
+        **audit(ctx, r, created),
+    }
+
+
+def vendor_payments(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
+    """One invoice per receipt, from the supply's vendor, for quantity x unit cost; paid on
+    the vendor's terms with realistic lateness; unpaid invoices are pending or overdue."""
+    sc = ctx.scenario
+    r = ctx.rng("VPMT")
+    rc = state["receipts"]
+    n = len(rc["supply"])
+    vendor = ctx.col("SPLY", "SPLY_PRF_VNDR_ID")[rc["supply"]]
+    vendor_ids = ctx.col("VNDR", "VNDR_ID")
+    order = np.argsort(vendor_ids)
+    vendor_idx = order[np.searchsorted(vendor_ids[order], vendor)]
+    terms = ctx.col("VNDR", "VNDR_PYMT_TRMS_CD")[vendor_idx]
+    terms_days = np.select([terms == k for k in TERMS_DAYS], list(TERMS_DAYS.values()), 30)
+    amount = rc["qty"] * ctx.col("SPLY", "SPLY_UNIT_CST_AMT").astype(np.int64)[rc["supply"]]
+    invoiced = rc["date"]
+    due = invoiced + terms_days.astype("timedelta64[D]")
+    late = np.round(
+        r.normal(sc.vendor_payment_lateness_mean_days, sc.vendor_payment_lateness_sd_days, n)
+    )
+    late = np.clip(late, -terms_days + 1, 90).astype(np.int64)
+    paid_on = due + late.astype("timedelta64[D]")
+    paid = paid_on <= ctx.end
+    status = np.where(paid, b"PAID", np.where(due < ctx.end, b"OVRD", b"PEND"))
+    method = choice(r, ["ACH", "CHK", "WIRE"], n, [0.72, 0.23, 0.05])
+    created = at_time(r, invoiced, 9, 17)
+    rec = audit(ctx, r, created)
+    rec["REC_UPDT_TS"] = np.where(
+        paid, np.maximum(at_time(r, paid_on, 9, 17), rec["REC_CRTD_TS"]), rec["REC_UPDT_TS"]
+    ).astype("datetime64[s]")
+    rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
+    index = np.arange(n)
+    return {
+        "VPMT_ID": keys("VP", index, 8, salt=21),
+        "VNDR_ID": vendor,
+        "VPMT_INV_NO": cat("INV-", digits(vendor_idx, 3), "-", digits(index * 31 % 10**6, 6)),
+        "VPMT_INV_DT": invoiced,
+        "VPMT_PO_NO": rc["po_no"],
+        "VPMT_INV_AMT": amount,
+        "VPMT_DUE_DT": due,
+        "VPMT_PD_AMT": np.where(paid, amount, 0),
+        "VPMT_PMNT_DT": Masked(paid_on, ~paid),
+        "VPMT_MTHD_CD": Masked(method, ~paid),
+        "VPMT_STS_CD": status,
+        **rec,
+    }
+
+
+ROLLUP_STEPS = [
+    ("INVN", inventory),
+    ("VPMT", vendor_payments),
+]
