@@ -45,6 +45,12 @@ class Scenario:
     policy_change_rate: float = 0.12
     # --- staff
     annual_turnover: float = 0.10
+    # --- revenue cycle
+    claim_denial_rate: float = 0.06
+    insurer_pay_days_min: int = 30
+    insurer_pay_days_max: int = 60
+    patient_nonpayment_rate: float = 0.05
+    write_off_after_days: int = 120
     # --- supply chain
     inventory_discrepancy_rate: float = 0.02
     vendor_payment_lateness_mean_days: float = 4.0

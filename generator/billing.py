@@ -1,0 +1,473 @@
+"""The revenue cycle of a block of patients: bills, bill lines and payments.
+
+Reads the block's clinical tables as they were generated (``state["columns"]``, registry
+column names), so it depends on the data, not on how the clinical simulation is written.
+
+- A visit is billed a few days after discharge; visits still open, or discharged too late
+  to be billed by the extract date, have no bill yet.
+- Lines: room nights x daily rate (inpatient and observation stays in a bedded room), one
+  line per treatment, one per given dose, a consultation / visit-level line, and supplies
+  for emergency and inpatient visits. The total is the sum of the lines.
+- The primary policy in force on the admission day is billed. The payer allows part of the
+  charges (the rest is the contractual adjustment); the patient owes the copay plus the
+  uncovered share of what is allowed; self-pay patients get the uninsured discount as
+  their adjustment. Some claims are denied: the hospital books the insurer's share as an
+  adjustment and the patient still owes their part.
+- The insurer pays what it covers 30-60 days after the bill; the patient pays in one to
+  three instalments; balances unpaid 120 days after the bill may be written off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from generator import rng as rng_mod
+from generator.columns import Masked, cat, choice, digits, keys
+from generator.engine import Context, audit
+from generator.people import at_time
+
+DAY = np.timedelta64(1, "D")
+STRIDE = 10**6  # rows one block may hold in each table (keys stay unique across blocks)
+NEVER = np.datetime64("2999-12-31")
+
+# allowed share of charges by payer kind (chargemaster prices are far above what payers pay)
+ALLOWED_SHARE = {1: 0.32, 2: 0.55, 3: 0.38, 4: 0.55}  # Medicaid, commercial, Medicare, Medigap
+SELF_PAY_DISCOUNT = 0.40
+
+# consultation / visit-level lines: (code prefix, description, price range in dollars)
+VISIT_LEVEL = {
+    b"OUTP": (b"CM-EM-", b"Clinic visit, level ", (140, 460)),
+    b"TELE": (b"CM-TH-", b"Telehealth visit, level ", (90, 240)),
+    b"EMER": (b"CM-ED-", b"Emergency department visit, level ", (420, 2900)),
+    b"INPT": (b"CM-IC-", b"Inpatient physician care, level ", (380, 1200)),
+    b"OBSV": (b"CM-OB-", b"Observation care, level ", (350, 950)),
+}
+ROOM_CODES = {b"WARD": b"CM-RB-WARD", b"PRIV": b"CM-RB-PRIV", b"ICU": b"CM-RB-ICU"}
+
+
+def _np(value: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(values, is-null) of a generated column, whatever form the step produced."""
+    if isinstance(value, Masked):
+        vals, null = _np(value.values)
+        return vals, null | np.asarray(value.null, dtype=bool)
+    if isinstance(value, pa.ChunkedArray):
+        value = value.combine_chunks()
+    if isinstance(value, pa.Array):
+        null = value.is_null().to_numpy(zero_copy_only=False)
+        if pa.types.is_string(value.type):
+            return np.array(value.fill_null("").to_pylist(), dtype="S"), null
+        return value.to_numpy(zero_copy_only=False), null
+    arr = np.asarray(value)
+    if arr.dtype.kind == "U":
+        arr = np.char.encode(arr, "utf-8")
+    null = np.isnat(arr) if arr.dtype.kind == "M" else np.zeros(len(arr), dtype=bool)
+    return arr, null
+
+
+def _index_of(keys_: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Position of each value in keys_ (every value must be present)."""
+    order = np.argsort(keys_, kind="stable")
+    pos = order[np.searchsorted(keys_[order], values)]
+    if len(values) and not np.array_equal(keys_[pos], values):
+        raise ValueError("a foreign key of the block does not resolve")
+    return pos
+
+
+def _days(ts: np.ndarray) -> np.ndarray:
+    return np.asarray(ts).astype("datetime64[D]")
+
+
+def daily_activity(ctx: Context, state: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per-day counts of what drives supply use, for the hospital-wide inventory."""
+    cols = state["columns"]
+    vtype, _ = _np(cols["VIST"]["VIST_TYP_CD"])
+    admit, _ = _np(cols["VIST"]["VIST_ADMT_TS"])
+    disch, open_ = _np(cols["VIST"]["VIST_DSCH_TS"])
+    days = ctx.days
+
+    def count(day: np.ndarray) -> np.ndarray:
+        d = (_days(day) - ctx.start).astype(np.int64)
+        d = d[(d >= 0) & (d < days)]
+        return np.bincount(d, minlength=days)[:days]
+
+    a_day = _days(admit)
+    # inpatient days: +1 on admission, -1 on discharge (open stays run to the end)
+    inpt = vtype == b"INPT"
+    start = np.clip((a_day[inpt] - ctx.start).astype(np.int64), 0, days)
+    stop_day = np.where(open_[inpt], ctx.end + DAY, _days(disch[inpt]))
+    stop = np.clip((stop_day - ctx.start).astype(np.int64), 0, days)
+    delta = np.zeros(days + 1, np.int64)
+    np.add.at(delta, start, 1)
+    np.add.at(delta, stop, -1)
+    ttype, _ = _np(cols["TRTM"]["TRTM_TYP_CD"])
+    tstart, _ = _np(cols["TRTM"]["TRTM_STRT_TS"])
+    return {
+        "ED_VISIT": count(a_day[vtype == b"EMER"]),
+        "OUTPATIENT_VISIT": count(a_day[vtype == b"OUTP"]),
+        "INPATIENT_DAY": np.cumsum(delta)[:days],
+        "PROCEDURE": count(tstart[np.isin(ttype, [b"PROC", b"THER", b"IMGN"])]),
+        "SURGERY": count(tstart[ttype == b"SURG"]),
+        "LAB_TEST": count(tstart[ttype == b"LAB"]),
+        "ALL_VISITS": count(a_day[vtype != b"TELE"]),
+    }
+
+
+def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    sc = ctx.scenario
+    r = ctx.rng("BILL", block)
+    cols = state["columns"]
+    state["daily_activity"] = daily_activity(ctx, state)
+
+    v_id, _ = _np(cols["VIST"]["VIST_ID"])
+    v_pat, _ = _np(cols["VIST"]["PATN_ID"])
+    v_type, _ = _np(cols["VIST"]["VIST_TYP_CD"])
+    v_admit, _ = _np(cols["VIST"]["VIST_ADMT_TS"])
+    v_disch, v_open = _np(cols["VIST"]["VIST_DSCH_TS"])
+    v_room, v_no_room = _np(cols["VIST"]["ROMS_ID"])
+    v_esi, v_no_esi = _np(cols["VIST"]["VIST_ESI_LVL"])
+    nv = len(v_id)
+
+    # ---- which visits are billed, and when
+    lag = np.where(np.isin(v_type, [b"INPT", b"OBSV"]), r.integers(2, 8, nv), r.integers(1, 5, nv))
+    bill_day = np.where(v_open, NEVER, _days(v_disch) + lag.astype("timedelta64[D]"))
+    billed = ~v_open & (bill_day <= ctx.end)
+    bv = np.flatnonzero(billed)  # billed visit index, in visit order
+    nb = len(bv)
+    bill_of_visit = np.full(nv, -1, np.int64)
+    bill_of_visit[bv] = np.arange(nb)
+    bill_ids = keys("BL", block * STRIDE + np.arange(nb), 10, salt=30)
+
+    # ---- lines (bill index, type, code, description, trtm, tmmd, date, qty, unit cents)
+    parts: list[dict[str, Any]] = []
+
+    def add(bill, svc, code, desc, date, qty, price, trtm=None, tmmd=None):
+        k = len(bill)
+        empty = np.full(k, b"", dtype="S12")
+        parts.append(
+            {
+                "bill": bill,
+                "svc": np.full(k, svc) if np.ndim(svc) == 0 else svc,
+                "code": code,
+                "desc": desc,
+                "date": _days(date),
+                "qty": np.asarray(qty, np.int64),
+                "price": np.asarray(price, np.int64),
+                "trtm": empty if trtm is None else trtm,
+                "tmmd": empty if tmmd is None else tmmd,
+            }
+        )
+
+    # room nights, for stays in a bedded room
+    room_ids = ctx.col("ROMS", "ROMS_ID")
+    room_type = ctx.col("ROMS", "ROMS_TYP_CD")
+    room_rate = ctx.col("ROMS", "ROMS_DLY_RT_AMT")
+    stay = billed & ~v_no_room & np.isin(v_type, [b"INPT", b"OBSV"])
+    si = np.flatnonzero(stay)
+    if len(si):
+        ri = _index_of(room_ids, v_room[si])
+        has_rate = np.isin(room_type[ri], list(ROOM_CODES))
+        si, ri = si[has_rate], ri[has_rate]
+        nights = np.maximum(1, (_days(v_disch[si]) - _days(v_admit[si])).astype(np.int64))
+        rt = room_type[ri]
+        code = np.select([rt == k for k in ROOM_CODES], list(ROOM_CODES.values()), b"CM-RB-WARD")
+        add(
+            bill_of_visit[si],
+            b"ROOM",
+            code,
+            cat("Room and board, ", np.char.lower(rt)),
+            v_admit[si],
+            nights,
+            room_rate[ri],
+        )
+
+    # treatments: one line each (labs as LAB lines)
+    t_id, _ = _np(cols["TRTM"]["TRTM_ID"])
+    t_vis = _index_of(v_id, _np(cols["TRTM"]["VIST_ID"])[0]) if len(t_id) else np.zeros(0, np.int64)
+    t_billed = billed[t_vis]
+    t_type, _ = _np(cols["TRTM"]["TRTM_TYP_CD"])
+    t_code, _ = _np(cols["TRTM"]["TRTM_CD"])
+    t_desc, _ = _np(cols["TRTM"]["TRTM_DESC_TXT"])
+    t_start, _ = _np(cols["TRTM"]["TRTM_STRT_TS"])
+    t_charge, _ = _np(cols["TRTM"]["TRTM_CHRG_AMT"])
+    tb = np.flatnonzero(t_billed)
+    add(
+        bill_of_visit[t_vis[tb]],
+        np.where(t_type[tb] == b"LAB", b"LAB", b"TRTM"),
+        t_code[tb],
+        t_desc[tb],
+        t_start[tb],
+        np.ones(len(tb)),
+        t_charge[tb],
+        trtm=t_id[tb],
+    )
+
+    # given doses: one line each
+    d_id, _ = _np(cols["TMMD"]["TMMD_ID"])
+    d_vis = _index_of(v_id, _np(cols["TMMD"]["VIST_ID"])[0]) if len(d_id) else np.zeros(0, np.int64)
+    d_status, _ = _np(cols["TMMD"]["TMMD_STS_CD"])
+    d_med, _ = _np(cols["TMMD"]["MDCN_ID"])
+    d_time, _ = _np(cols["TMMD"]["TMMD_ADMN_TS"])
+    d_charge, _ = _np(cols["TMMD"]["TMMD_CHRG_AMT"])
+    db_ = np.flatnonzero(billed[d_vis] & (d_status == b"GIVN"))
+    med_ids = ctx.col("MDCN", "MDCN_ID")
+    mi = _index_of(med_ids, d_med[db_])
+    add(
+        bill_of_visit[d_vis[db_]],
+        b"MEDN",
+        cat("CM-RX-", ctx.col("MDCN", "MDCN_FRML_CD")[mi]),
+        ctx.col("MDCN", "MDCN_BRND_NM")[mi],
+        d_time[db_],
+        np.ones(len(db_)),
+        d_charge[db_],
+        tmmd=d_id[db_],
+    )
+
+    # the consultation / visit-level line, every billed visit
+    level = np.where(
+        ~v_no_esi[bv],
+        6 - np.clip(np.nan_to_num(v_esi[bv].astype(np.float64), nan=3), 1, 5),
+        r.choice(np.arange(1, 6), nb, p=[0.05, 0.2, 0.4, 0.25, 0.1]),
+    )
+    level = level.astype(np.int64)
+    prefix = np.empty(nb, dtype="S8")
+    desc = np.empty(nb, dtype="S40")
+    lo = np.zeros(nb)
+    hi = np.zeros(nb)
+    for t, (p, d, (a, b)) in VISIT_LEVEL.items():
+        m = v_type[bv] == t
+        prefix[m], desc[m], lo[m], hi[m] = p, d, a, b
+    price = np.round((lo + (hi - lo) * (level - 1) / 4) * (0.95 + 0.1 * r.random(nb))) * 100
+    add(
+        np.arange(nb),
+        b"CONS",
+        cat(prefix, digits(level, 3)),
+        cat(desc, digits(level, 1)),
+        v_admit[bv],
+        np.ones(nb),
+        price.astype(np.int64),
+    )
+
+    # supplies for emergency and inpatient visits
+    sup = np.flatnonzero(np.isin(v_type[bv], [b"EMER", b"INPT", b"OBSV"]))
+    add(
+        sup,
+        b"SPLY",
+        np.full(len(sup), b"CM-SUP-001"),
+        np.full(len(sup), b"Medical and surgical supplies"),
+        v_admit[bv[sup]],
+        r.integers(1, 4, len(sup)),
+        (r.integers(35, 121, len(sup)) * 100),
+    )
+
+    line = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((line["date"], line["bill"]))
+    line = {k: v[order] for k, v in line.items()}
+    amount = line["qty"] * line["price"]
+    total = np.zeros(nb, np.int64)
+    np.add.at(total, line["bill"], amount)  # integer sums: exact to the cent
+
+    # ---- the policy billed: the patient's primary policy in force on the admission day
+    pid = state["patient_id"]
+    bpat = _index_of(pid, v_pat[bv])
+    admit_day = _days(v_admit[bv])
+    pol_pat = state["policy_patient"]
+    pol_ok = state["policy_primary"]
+    policy = np.full(nb, -1, np.int64)
+    cand = np.flatnonzero(pol_ok)
+    if len(cand):
+        # bills x candidate policies of the same patient: few policies per patient
+        first = np.searchsorted(pol_pat[cand], bpat, side="left")
+        last = np.searchsorted(pol_pat[cand], bpat, side="right")
+        for k in range(int((last - first).max(initial=0))):
+            j = first + k
+            has = j < last
+            jj = cand[np.minimum(j, len(cand) - 1)]
+            ok = (
+                has
+                & (state["policy_eff"][jj] <= admit_day)
+                & (state["policy_end"][jj] >= admit_day)
+            )
+            policy = np.where((policy < 0) & ok, jj, policy)
+    insured = policy >= 0
+    pk = np.where(insured, state["policy_kind"][np.maximum(policy, 0)], 0)
+    cover_pct = np.where(insured, state["policy_cover_pct"][np.maximum(policy, 0)], 0)
+    copay = np.where(insured, state["policy_copay_cents"][np.maximum(policy, 0)], 0)
+
+    allowed_share = np.select(
+        [pk == k for k in ALLOWED_SHARE], list(ALLOWED_SHARE.values()), 1 - SELF_PAY_DISCOUNT
+    )
+    allowed = np.round(total * allowed_share).astype(np.int64)
+    adjustment = total - allowed
+    patient = np.where(
+        insured,
+        np.minimum(
+            allowed,
+            copay
+            + np.round((allowed - np.minimum(copay, allowed)) * (100 - cover_pct) / 100).astype(
+                np.int64
+            ),
+        ),
+        allowed,
+    )
+    covered = allowed - patient
+    denied = insured & (r.random(nb) < sc.claim_denial_rate)
+    adjustment = np.where(denied, adjustment + covered, adjustment)
+    covered = np.where(denied, 0, covered)
+
+    bill_date = bill_day[bv]
+    due = bill_date + np.timedelta64(30, "D")
+
+    # ---- payments
+    ins_days = r.integers(sc.insurer_pay_days_min, sc.insurer_pay_days_max + 1, nb)
+    ins_date = bill_date + ins_days.astype("timedelta64[D]")
+    ins_paid = (covered > 0) & (ins_date <= ctx.end)
+    # the patient is billed once the insurer has settled (at once for self-pay / denials)
+    pt_start = np.where(covered > 0, ins_date, bill_date) + r.integers(5, 25, nb).astype(
+        "timedelta64[D]"
+    )
+    n_inst = r.choice(np.arange(1, 4), nb, p=[0.55, 0.28, 0.17])
+    non_payer = r.random(nb) < sc.patient_nonpayment_rate
+    stops_after = np.where(non_payer, r.integers(0, 2, nb), n_inst)  # non-payers stop early
+    inst_bill = np.repeat(np.arange(nb), n_inst)
+    k_of = np.arange(len(inst_bill)) - np.searchsorted(inst_bill, inst_bill)
+    base = patient[inst_bill] // n_inst[inst_bill]
+    inst_amt = np.where(
+        k_of == n_inst[inst_bill] - 1, patient[inst_bill] - base * (n_inst[inst_bill] - 1), base
+    )
+    inst_date = pt_start[inst_bill] + (k_of * 30 + r.integers(0, 6, len(inst_bill))).astype(
+        "timedelta64[D]"
+    )
+    inst_paid = (inst_amt > 0) & (k_of < stops_after[inst_bill]) & (inst_date <= ctx.end)
+    pt_paid = np.bincount(inst_bill[inst_paid], weights=inst_amt[inst_paid], minlength=nb).astype(
+        np.int64
+    )
+    ins_amt_paid = np.where(ins_paid, covered, 0)
+
+    writeoff_day = bill_date + np.timedelta64(sc.write_off_after_days, "D")
+    write_off = np.where(
+        non_payer & (patient > pt_paid) & (writeoff_day <= ctx.end), patient - pt_paid, 0
+    )
+    ins_settled = ins_amt_paid == covered
+    pt_settled = pt_paid == patient
+    status = np.where(
+        ins_settled & pt_settled,
+        b"PAID",
+        np.where(
+            write_off > 0,
+            b"WOFF",
+            np.where(denied, b"DND", np.where((ins_amt_paid + pt_paid) > 0, b"PART", b"OPEN")),
+        ),
+    )
+
+    state["bill"] = {
+        "id": bill_ids,
+        "patient": v_pat[bv],
+        "ins_paid": ins_paid,
+        "ins_date": ins_date,
+        "ins_amt": covered,
+        "inst_bill": inst_bill[inst_paid],
+        "inst_date": inst_date[inst_paid],
+        "inst_amt": inst_amt[inst_paid],
+    }
+    state["bill_lines"] = (line, amount, bill_ids)
+
+    created = at_time(r, bill_date, 6, 20)
+    rec = audit(ctx, r, created)
+    last_event = np.maximum.reduce(
+        [
+            bill_date,
+            np.where(ins_paid, ins_date, bill_date),
+            np.where(write_off > 0, writeoff_day, bill_date),
+        ]
+    )
+    last_pt = np.full(nb, bill_date.min() if nb else ctx.start, dtype="datetime64[D]")
+    if inst_paid.any():
+        np.maximum.at(last_pt, inst_bill[inst_paid], inst_date[inst_paid])
+    last_event = np.maximum(last_event, last_pt)
+    rec["REC_UPDT_TS"] = np.minimum(
+        np.maximum(rec["REC_UPDT_TS"], at_time(r, last_event, 6, 20)), ctx.end_ts
+    )
+    policy_ids = state["policy_id"][np.maximum(policy, 0)]
+    return {
+        "BILL_ID": bill_ids,
+        "BILL_NO": cat("B", digits(block * STRIDE + np.arange(nb), 9)),
+        "VIST_ID": v_id[bv],
+        "PATN_ID": v_pat[bv],
+        "INSR_ID": Masked(policy_ids, ~insured),
+        "BILL_DT": bill_date,
+        "BILL_DUE_DT": due,
+        "BILL_TOT_CHRG_AMT": total,
+        "BILL_INSR_CVRD_AMT": covered,
+        "BILL_CNTR_ADJ_AMT": adjustment,
+        "BILL_PATN_RESP_AMT": patient,
+        "BILL_WRTF_AMT": write_off,
+        "BILL_STS_CD": status,
+        "BILL_CLM_NO": Masked(cat("CLM", digits(block * STRIDE + np.arange(nb), 10)), ~insured),
+        **rec,
+    }
+
+
+def bill_lines(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    r = ctx.rng("MDBL", block)
+    line, amount, bill_ids = state["bill_lines"]
+    n = len(amount)
+    bill_no_line = np.arange(n) - np.searchsorted(line["bill"], line["bill"]) + 1
+    created = at_time(r, line["date"], 6, 22)
+    return {
+        "MDBL_ID": keys("LN", block * STRIDE * 10 + np.arange(n), 11, salt=31),
+        "BILL_ID": bill_ids[line["bill"]],
+        "MDBL_LN_NO": bill_no_line,
+        "MDBL_SVC_TYP_CD": line["svc"],
+        "MDBL_CHRG_CD": line["code"],
+        "MDBL_DESC_TXT": line["desc"],
+        "TRTM_ID": Masked(line["trtm"], line["trtm"] == b""),
+        "TMMD_ID": Masked(line["tmmd"], line["tmmd"] == b""),
+        "MDBL_SVC_DT": line["date"],
+        "MDBL_QTY": line["qty"],
+        "MDBL_UNIT_PRC_AMT": line["price"],
+        "MDBL_LN_AMT": amount,
+        **audit(ctx, r, created),
+    }
+
+
+def payments(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    r = ctx.rng("PMNT", block)
+    b = state["bill"]
+    ins = np.flatnonzero(b["ins_paid"])
+    bill = np.concatenate([ins, b["inst_bill"]])
+    date = np.concatenate([b["ins_date"][ins], b["inst_date"]])
+    amount = np.concatenate([b["ins_amt"][ins], b["inst_amt"]])
+    payer = np.concatenate([np.full(len(ins), b"INSR"), np.full(len(b["inst_bill"]), b"PATN")])
+    order = np.lexsort((payer, date, bill))
+    bill, date, amount, payer = bill[order], date[order], amount[order], payer[order]
+    n = len(bill)
+    method = np.where(
+        payer == b"INSR",
+        choice(r, ["EFT", "CHK"], n, [0.9, 0.1]),
+        choice(r, ["CARD", "CHK", "CASH", "EFT"], n, [0.62, 0.18, 0.08, 0.12]),
+    )
+    index = block * STRIDE + np.arange(n)
+    created = at_time(r, date, 8, 18)
+    return {
+        "PMNT_ID": keys("PY", index, 10, salt=32),
+        "BILL_ID": b["id"][bill],
+        "PATN_ID": b["patient"][bill],
+        "PMNT_DT": date,
+        "PMNT_AMT": amount,
+        "PMNT_PYR_TYP_CD": payer,
+        "PMNT_MTHD_CD": method,
+        "PMNT_TXN_REF": cat(
+            "TX", digits(rng_mod.stream(ctx.seed, "PMNT-ref", block).integers(0, 10**12, n), 12)
+        ),
+        **audit(ctx, r, created),
+    }
+
+
+BILLING_STEPS = [
+    ("BILL", bills),
+    ("MDBL", bill_lines),
+    ("PMNT", payments),
+]
