@@ -1,0 +1,80 @@
+-- DATA_MODEL.md invariant 3: nothing happens after the patient's death, and
+-- no visit follows it. Returns the bookings, kept appointments, visits and
+-- allergy records dated after the death date.
+with
+
+patients as (
+    select * from {{ ref('stg_ehp__patn') }}
+),
+
+appointments as (
+    select * from {{ ref('stg_ehp__appt') }}
+),
+
+visits as (
+    select * from {{ ref('stg_ehp__vist') }}
+),
+
+patient_allergies as (
+    select * from {{ ref('stg_ehp__ptal') }}
+),
+
+patient_events as (
+    select
+        patient_id,
+        'appointment booked' as event_name,
+        appointment_id as event_id,
+        cast(booked_at as date) as event_date
+    from appointments
+
+    union all
+
+    -- an appointment after the death must have been cancelled
+    select
+        patient_id,
+        'appointment kept (' || appointment_status || ')' as event_name,
+        appointment_id as event_id,
+        scheduled_date as event_date
+    from appointments
+    where appointment_status != 'cancelled'
+
+    union all
+
+    select
+        patient_id,
+        'visit admitted' as event_name,
+        visit_id as event_id,
+        cast(admitted_at as date) as event_date
+    from visits
+
+    union all
+
+    select
+        patient_id,
+        'visit discharged' as event_name,
+        visit_id as event_id,
+        cast(discharged_at as date) as event_date
+    from visits
+    where discharged_at is not null
+
+    union all
+
+    select
+        patient_id,
+        'allergy recorded' as event_name,
+        patient_allergy_id as event_id,
+        recorded_date as event_date
+    from patient_allergies
+),
+
+final as (
+    select
+        patient_events.*,
+        patients.death_date
+    from patient_events
+    inner join patients
+        on patient_events.patient_id = patients.patient_id
+    where patient_events.event_date > patients.death_date
+)
+
+select * from final
