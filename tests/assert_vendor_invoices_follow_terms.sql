@@ -1,8 +1,8 @@
 -- DATA_MODEL.md invariant 13: vendor invoices follow the vendor's payment
 -- terms: due the terms' number of days after the invoice date; a paid
--- invoice is paid in full, after it was issued, with a payment date and
--- method; an unpaid one has neither and no amount paid. (Lateness itself is
--- a realism rate, measured by the generator's tests.)
+-- invoice is paid in full, not before it was issued, with a payment date
+-- and method; an unpaid one has neither and no amount paid. (Lateness
+-- itself is a realism rate, measured by the generator's tests.)
 -- Returns the invoices that break this.
 with
 
@@ -44,7 +44,7 @@ final as (
             and (
                 payment_date is null
                 or payment_method is null
-                or payment_date <= invoice_date
+                or payment_date < invoice_date
                 or paid_amount != invoice_amount
             )
         )
