@@ -272,6 +272,14 @@ def staff(ctx: Context) -> dict[str, Any]:
     }
 
 
+def _longest_serving(pool: np.ndarray, hire: np.ndarray, term: np.ndarray) -> int:
+    """The pool's earliest-hired member still employed at the end: employed on any day of
+    the window and as far before it as anybody in the pool."""
+    stayed = pool[term[pool] >= np.datetime64("2999-12-31")]
+    cand = stayed if len(stayed) else pool
+    return int(cand[np.argmin(hire[cand])])
+
+
 def employed_staff(
     ctx: Context,
     r: np.random.Generator,
@@ -307,8 +315,7 @@ def employed_staff(
             out[todo[ok]] = cand[ok]
         todo = np.flatnonzero(out < 0)
         if len(todo):
-            always = pool[(hire[pool] <= ctx.start) & (term[pool] >= ctx.end)]
-            out[todo] = always[r.integers(0, len(always), len(todo))]
+            out[todo] = _longest_serving(pool, hire, term)
         return ids[out]
     dept = np.asarray(dept, dtype="S")
     for d in np.unique(dept):
@@ -328,7 +335,7 @@ def employed_staff(
             ok = (hire[cand] <= day[rows[todo]]) & (term[cand] >= day[rows[todo]])
             res[todo[ok]] = cand[ok]
         todo = np.flatnonzero(res < 0)
-        res[todo] = always[r.integers(0, len(always), len(todo))]
+        res[todo] = _longest_serving(always if len(always) else pool, hire, term)
         out[rows] = res
     return ids[out]
 
@@ -485,7 +492,9 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     pair = np.unique(owner * 1000 + allergen)
     owner, allergen = pair // 1000, pair % 1000
     m = len(owner)
-    recorded = days_between(r, np.maximum(reg[owner], ctx.start - 3650), np.full(m, ctx.end))
+    # recorded in the ERP at most three years before the window (every department's anchor
+    # staff member was employed by then)
+    recorded = days_between(r, np.maximum(reg[owner], ctx.start - 3 * 365), np.full(m, ctx.end))
     has_onset = r.random(m) < 0.55
     onset = days_between(r, birth[owner], recorded)
     cat_ = category[allergen]
