@@ -684,8 +684,16 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     }
 
 
+from generator import clinical, scheduling  # noqa: E402  (the clinical steps, beside their list)
+
 BLOCK_STEPS = [
     ("PATN", patient_block),
     ("PTAL", allergy_block),
     ("INSR", insurance_block),
+    ("APPT", scheduling.schedule_block),
+    ("VIST", scheduling.visit_block),
+    ("DIAG", clinical.diagnosis_block),
+    ("TRTM", clinical.treatment_block),
+    ("MEDT", clinical.team_block),
+    ("TMMD", clinical.dose_block),
 ]

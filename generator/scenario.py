@@ -45,6 +45,72 @@ class Scenario:
     policy_change_rate: float = 0.12
     # --- staff
     annual_turnover: float = 0.10
+    # --- outpatient clinic (generator/scheduling.py)
+    appointments_per_patient_year: float = 3.4
+    no_show_rate: float = 0.18
+    cancellation_rate: float = 0.10
+    telehealth_share: float = 0.15
+    booking_lead_days_mean: float = 16.0
+    # bookings made before the end date for days up to this many days after it (status SCHD)
+    future_booking_horizon_days: int = 90
+    post_discharge_followup_rate: float = 0.55
+    # --- emergency department
+    ed_visits_per_patient_year: float = 0.9
+    ed_admit_rate: float = 0.20
+    # share of emergency arrivals placed in an observation stay instead of a plain ED visit
+    observation_share_of_ed: float = 0.06
+    ed_weekend_factor: float = 0.88
+    # relative arrivals per hour of day, 00:00 .. 23:00: late-morning and evening peaks
+    ed_hourly_profile: tuple[float, ...] = (
+        2.2,
+        1.8,
+        1.5,
+        1.3,
+        1.2,
+        1.3,
+        1.8,
+        2.8,
+        4.0,
+        5.0,
+        5.6,
+        5.9,
+        5.7,
+        5.4,
+        5.2,
+        5.1,
+        5.2,
+        5.5,
+        5.8,
+        5.9,
+        5.4,
+        4.6,
+        3.6,
+        2.8,
+    )
+    # --- inpatient care
+    elective_admissions_per_patient_year: float = 0.05
+    births_per_woman_year_15_44: float = 0.035
+    inpatient_los_mean_days: float = 4.8
+    inpatient_los_sigma: float = 0.8
+    icu_share_of_admissions: float = 0.10
+    # extra chance that an inpatient stay is followed by a readmission within 30 days
+    readmission_rate: float = 0.11
+    # in-hospital death: base chance per stay, times age and ICU factors
+    inpatient_mortality: float = 0.012
+    # --- seasonality: winter peak of respiratory diagnoses and of emergency arrivals
+    respiratory_winter_amplitude: float = 0.8
+    ed_winter_amplitude: float = 0.12
+    # --- clinical activity per visit (generator/clinical.py)
+    secondary_diagnoses_base: float = 0.15
+    secondary_diagnoses_per_year_of_age: float = 0.025
+    treatments_per_outpatient_visit: float = 0.75
+    treatments_per_ed_visit: float = 2.2
+    treatments_per_inpatient_day: float = 0.8
+    doses_per_outpatient_visit: float = 0.35
+    doses_per_ed_visit: float = 2.0
+    doses_per_inpatient_day: float = 7.0
+    dose_held_rate: float = 0.045
+    dose_refused_rate: float = 0.025
     # --- revenue cycle
     claim_denial_rate: float = 0.06
     insurer_pay_days_min: int = 30

@@ -1,0 +1,700 @@
+"""Clinical content of visits: diagnoses, treatments, medical teams and medicine doses.
+
+Reference data (beside the code, curated by hand and checked by tests against the
+``simple-icd-10-cm`` package, which is never imported here):
+
+- ``reference/icd10_codes.csv``: real billable ICD-10-CM codes with their official
+  descriptions; the departments where each may be the primary (or admitting) diagnosis;
+  the sex and age range it fits; a weight; whether it is a respiratory diagnosis with a
+  winter peak; whether it may be recorded as a secondary diagnosis on any visit (chronic
+  conditions, status codes); the chief complaint a patient would give.
+- ``reference/procedures.csv``: HCPCS Level II and internal chargemaster codes (never CPT)
+  with type, departments, visit types, patient fit, charge range, duration, who performs
+  them and where.
+
+Rules the data keeps (checked by tests): one primary diagnosis per visit; a diagnosis fits
+the patient's sex and age; a primary or admitting diagnosis fits the visit's department, a
+secondary one fits it or is marked ``secondary``; present-on-admission flags on inpatient
+diagnoses only; every treatment addresses a diagnosis of its visit, starts and ends inside
+it and is performed by staff employed that day; every team member and dose falls inside the
+visit; no dose of a drug class the patient has an active allergy to; the route is the
+medicine's own (which fits its form); only given doses are charged.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from generator import reference
+from generator.columns import Masked
+from generator.engine import Context, audit
+
+DAY = 86_400
+HOUR = 3_600
+MAX_AGE = 110
+FALLBACK_CODE = "Z09"  # follow-up examination: fits every clinical department and patient
+
+
+@cache
+def icd_table() -> dict[str, np.ndarray]:
+    from generator.scheduling import dept_codes
+
+    rows = reference.rows("icd10_codes")
+    depts = dept_codes()
+    n = len(rows)
+    mask = np.zeros((len(depts), n), dtype=bool)
+    for j, row in enumerate(rows):
+        for d in row["departments"].split("|") if row["departments"] else []:
+            mask[depts.index(d), j] = True
+    sex = np.array([row["sex"] for row in rows])
+    return {
+        "code": np.array([row["code"] for row in rows], dtype="S"),
+        "description": np.array([row["description"].encode() for row in rows], dtype="S"),
+        "dept_mask": mask,
+        "female_ok": sex != "M",
+        "male_ok": sex != "F",
+        "min_age": np.array([int(row["min_age"]) for row in rows]),
+        "max_age": np.array([int(row["max_age"]) for row in rows]),
+        "weight": np.array([float(row["weight"]) for row in rows]),
+        "seasonal": np.array([row["seasonal"] == "Y" for row in rows]),
+        "secondary": np.array([row["secondary"] == "Y" for row in rows]),
+        "complaint": np.array([row["complaint"].encode() for row in rows], dtype="S"),
+        "fallback": np.array([row["code"] == FALLBACK_CODE for row in rows]),
+    }
+
+
+@cache
+def department_fit() -> np.ndarray:
+    """(department, sex [0 male, 1 female], age in years) -> has a fitting primary code
+    other than the generic follow-up code."""
+    t = icd_table()
+    ages = np.arange(MAX_AGE + 1)
+    age_ok = (t["min_age"][None, :] <= ages[:, None]) & (t["max_age"][None, :] >= ages[:, None])
+    out = np.zeros((t["dept_mask"].shape[0], 2, MAX_AGE + 1), dtype=bool)
+    real = t["dept_mask"] & ~t["fallback"][None, :]
+    for s, ok in enumerate((t["male_ok"], t["female_ok"])):
+        out[:, s, :] = (real.astype(np.int64) @ (age_ok & ok[None, :]).T.astype(np.int64)) > 0
+    return out
+
+
+def pick_codes(
+    r: np.random.Generator,
+    dept: np.ndarray,
+    female: np.ndarray,
+    age: np.ndarray,
+    day: np.ndarray,
+    ctx: Context,
+    secondary: bool = False,
+) -> np.ndarray:
+    """An ICD-10-CM row per visit, by weight among codes that fit the department, sex and age,
+    respiratory codes weighted up in winter. Secondary picks may also use any code marked
+    ``secondary``; they return -1 where nothing fits."""
+    from generator.scheduling import day_of_year
+
+    t = icd_table()
+    n = len(dept)
+    out = np.full(n, -1, dtype=np.int64)
+    if not n:
+        return out
+    amp = ctx.scenario.respiratory_winter_amplitude
+    doy = day_of_year(np.asarray(day, dtype=np.int64), ctx)
+    season = 1 + amp * np.cos(2 * np.pi * (doy - 15) / 365.25)
+    years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
+    u = r.random(n)
+    fb = int(np.flatnonzero(t["fallback"])[0])
+    for lo in range(0, n, 4096):
+        sl = slice(lo, min(n, lo + 4096))
+        ok = t["dept_mask"][dept[sl]]
+        # secondary picks may use any code marked secondary; primary ones never the fallback
+        extra = t["secondary"] if secondary else np.zeros_like(t["secondary"])
+        ok = (ok | extra[None, :]) & ~(t["fallback"][None, :] & (not secondary))
+        ok &= np.where(female[sl, None], t["female_ok"][None, :], t["male_ok"][None, :])
+        ok &= (t["min_age"][None, :] <= years[sl, None]) & (
+            t["max_age"][None, :] >= years[sl, None]
+        )
+        w = ok * t["weight"][None, :]
+        w = np.where(t["seasonal"][None, :], w * season[sl, None], w)
+        cdf = np.cumsum(w, axis=1)
+        total = cdf[:, -1]
+        idx = np.minimum((cdf <= (u[sl] * total)[:, None]).sum(axis=1), len(t["code"]) - 1)
+        out[sl] = np.where(total > 0, idx, -1 if secondary else fb)
+    return out
+
+
+@cache
+def procedure_table() -> dict[str, np.ndarray]:
+    from generator.scheduling import VISIT_TYPES, dept_codes
+
+    rows = reference.rows("procedures")
+    depts = dept_codes()
+    n = len(rows)
+    dmask = np.zeros((len(depts), n), dtype=bool)
+    vmask = np.zeros((len(VISIT_TYPES), n), dtype=bool)
+    vt = [v.decode() for v in VISIT_TYPES]
+    for j, row in enumerate(rows):
+        ds = depts if row["departments"] == "ALL" else row["departments"].split("|")
+        for d in ds:
+            dmask[depts.index(d), j] = True
+        for v in row["visit_types"].split("|"):
+            vmask[vt.index(v), j] = True
+    sex = np.array([row["sex"] for row in rows])
+    return {
+        "code": np.array([row["code"] for row in rows], dtype="S"),
+        "description": np.array([row["description"].encode() for row in rows], dtype="S"),
+        "type": np.array([row["type"] for row in rows], dtype="S"),
+        "dept_mask": dmask,
+        "visit_mask": vmask,
+        "female_ok": sex != "M",
+        "male_ok": sex != "F",
+        "min_age": np.array([int(row["min_age"]) for row in rows]),
+        "max_age": np.array([int(row["max_age"]) for row in rows]),
+        "charge_min": np.array([float(row["charge_min"]) for row in rows]),
+        "charge_max": np.array([float(row["charge_max"]) for row in rows]),
+        "duration": np.array([int(row["duration_min"]) for row in rows]),
+        "role": np.array([row["performer_role"] for row in rows], dtype="S"),
+        "performer_dept": np.array([row["performer_dept"] for row in rows]),
+        "room_type": np.array([row["room_type"] for row in rows], dtype="S"),
+        "weight": np.array([float(row["weight"]) for row in rows]),
+    }
+
+
+def _pick_procedures(r: np.random.Generator, dept, vtype, female, age, types: tuple[bytes, ...]):
+    """A procedure row per treatment among those fitting department, visit type, sex, age and
+    one of ``types``; -1 where none fits."""
+    t = procedure_table()
+    n = len(dept)
+    out = np.full(n, -1, dtype=np.int64)
+    if not n:
+        return out
+    type_ok = np.isin(t["type"], types)
+    years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
+    u = r.random(n)
+    for lo in range(0, n, 8192):
+        sl = slice(lo, min(n, lo + 8192))
+        ok = t["dept_mask"][dept[sl]] & t["visit_mask"][vtype[sl]] & type_ok[None, :]
+        ok &= np.where(female[sl, None], t["female_ok"][None, :], t["male_ok"][None, :])
+        ok &= (t["min_age"][None, :] <= years[sl, None]) & (
+            t["max_age"][None, :] >= years[sl, None]
+        )
+        cdf = np.cumsum(ok * t["weight"][None, :], axis=1)
+        total = cdf[:, -1]
+        idx = np.minimum((cdf <= (u[sl] * total)[:, None]).sum(axis=1), len(t["code"]) - 1)
+        out[sl] = np.where(total > 0, idx, -1)
+    return out
+
+
+def _within(r: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A second in [lo, hi] per row."""
+    span = np.maximum(hi - lo, 0)
+    return lo + (r.random(len(lo)) * (span + 1)).astype(np.int64)
+
+
+def _ts(ctx: Context, secs: np.ndarray) -> np.ndarray:
+    return ctx.start_ts + np.asarray(secs, dtype=np.int64).astype("timedelta64[s]")
+
+
+def _date(ctx: Context, secs: np.ndarray) -> np.ndarray:
+    return ctx.start + (np.asarray(secs, dtype=np.int64) // DAY).astype("timedelta64[D]")
+
+
+def _first_of_group(group: np.ndarray) -> np.ndarray:
+    return np.concatenate([[True], group[1:] != group[:-1]]) if len(group) else np.zeros(0, bool)
+
+
+def _rank_in_group(group: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within runs of equal values of a sorted array."""
+    n = len(group)
+    if not n:
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(_first_of_group(group))
+    run = np.repeat(starts, np.diff(np.append(starts, n)))
+    return np.arange(n) - run
+
+
+# ----------------------------------------------------------------------------- DIAG
+
+
+def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    from generator.scheduling import EMER, INPT, OUTP, TELE, row_keys
+
+    sc = ctx.scenario
+    r = ctx.rng("DIAG", block)
+    t = icd_table()
+    vt = state["visit_type_idx"]
+    nv = len(vt)
+    a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
+    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
+    inpt = vt == INPT
+    # admitting diagnosis: often the primary one, else another of the department's codes
+    ia = np.flatnonzero(inpt)
+    adm_code = np.where(
+        r.random(len(ia)) < 0.5,
+        state["visit_prim_code"][ia],
+        pick_codes(r, dept[ia], female[ia], age[ia], a_s[ia] // DAY, ctx),
+    )
+    # secondary diagnoses, more with age and for inpatients
+    factor = np.select([vt == INPT, vt == EMER, vt == TELE, vt == OUTP], [1.8, 0.8, 0.5, 1.0], 1.0)
+    lam = (sc.secondary_diagnoses_base + sc.secondary_diagnoses_per_year_of_age * age) * factor
+    k = np.minimum(r.poisson(lam), 8)
+    sv = np.repeat(np.arange(nv), k)
+    s_code = pick_codes(r, dept[sv], female[sv], age[sv], a_s[sv] // DAY, ctx, secondary=True)
+    rows_visit = np.concatenate([np.arange(nv), sv, ia])
+    rows_code = np.concatenate([state["visit_prim_code"], s_code, adm_code])
+    rows_kind = np.concatenate(
+        [np.zeros(nv, np.int64), np.ones(len(sv), np.int64), np.full(len(ia), 2, np.int64)]
+    )  # 0 PRIM, 1 SECD, 2 ADMT
+    # a secondary code appears once per visit and never repeats the primary one
+    prim_of = state["visit_prim_code"][rows_visit]
+    keep = (rows_kind != 1) | ((rows_code >= 0) & (rows_code != prim_of))
+    rows_visit, rows_code, rows_kind = rows_visit[keep], rows_code[keep], rows_kind[keep]
+    order = np.lexsort((rows_code, rows_kind, rows_visit))
+    rows_visit, rows_code, rows_kind = rows_visit[order], rows_code[order], rows_kind[order]
+    dup = np.concatenate(
+        [
+            [False],
+            (rows_visit[1:] == rows_visit[:-1])
+            & (rows_code[1:] == rows_code[:-1])
+            & (rows_kind[1:] == 1)
+            & (rows_kind[:-1] == 1),
+        ]
+    )
+    rows_visit, rows_code, rows_kind = rows_visit[~dup], rows_code[~dup], rows_kind[~dup]
+    n = len(rows_visit)
+    seq = _rank_in_group(rows_visit) + 1  # PRIM 1, SECD 2.., ADMT last
+    # dates: primary and admitting on the admission day, secondary any day of the visit
+    when = np.where(rows_kind == 1, _within(r, a_s[rows_visit], d_s[rows_visit]), a_s[rows_visit])
+    is_in = inpt[rows_visit]
+    poa = np.where(
+        rows_kind != 1,
+        b"Y",
+        np.where(
+            t["secondary"][rows_code],
+            np.where(r.random(n) < 0.9, b"Y", b"U"),
+            np.array([b"Y", b"N", b"U", b"W"])[
+                np.minimum(np.searchsorted([0.6, 0.9, 0.97], r.random(n), side="right"), 3)
+            ],
+        ),
+    )
+    ids = row_keys("DX", block, n, salt=14)
+    state["diag_visit"] = rows_visit
+    state["diag_id"] = ids
+    state["diag_kind"] = rows_kind
+    created = _ts(ctx, np.minimum(when + r.integers(600, 4 * HOUR, n), d_s[rows_visit]))
+    return {
+        "DIAG_ID": ids,
+        "VIST_ID": state["visit_id"][rows_visit],
+        "DIAG_ICD10_CD": t["code"][rows_code],
+        "DIAG_DESC_TXT": t["description"][rows_code],
+        "DIAG_TYP_CD": np.array([b"PRIM", b"SECD", b"ADMT"])[rows_kind],
+        "DIAG_SEQ_NO": seq,
+        "DIAG_DT": _date(ctx, when),
+        "DIAG_POA_CD": Masked(poa, ~is_in),
+        "DIAG_BY_STFF_ID": state["visit_attending"][rows_visit],
+        **audit(ctx, r, created),
+    }
+
+
+# ----------------------------------------------------------------------------- TRTM
+
+
+def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    from generator.scheduling import EMER, INPT, OBSV, OUTP, TELE, dept_codes, row_keys, staff_index
+
+    sc = ctx.scenario
+    r = ctx.rng("TRTM", block)
+    t = procedure_table()
+    staff = staff_index(ctx)
+    vt = state["visit_type_idx"]
+    nv = len(vt)
+    a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
+    days = np.maximum((d_s - a_s) / DAY, 0)
+    lam = np.select(
+        [vt == OUTP, vt == TELE, vt == EMER, vt == OBSV, vt == INPT],
+        [
+            sc.treatments_per_outpatient_visit,
+            0.15,
+            sc.treatments_per_ed_visit - 1,
+            2.0,
+            1 + sc.treatments_per_inpatient_day * np.minimum(days, 20),
+        ],
+        0.0,
+    )
+    k = r.poisson(lam) + np.isin(vt, [EMER, OBSV, INPT])
+    tv = np.repeat(np.arange(nv), k)
+    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
+    proc = _pick_procedures(
+        r, dept[tv], vt[tv], female[tv], age[tv], (b"LAB", b"IMGN", b"PROC", b"THER")
+    )
+    # surgery: surgical admissions, and a share of procedure appointments done as day surgery
+    sv = np.flatnonzero(state["visit_surgical"])
+    sproc = _pick_procedures(r, dept[sv], vt[sv], female[sv], age[sv], (b"SURG",))
+    tv = np.concatenate([tv, sv])
+    proc = np.concatenate([proc, sproc])
+    keep = proc >= 0
+    tv, proc = tv[keep], proc[keep]
+    order = np.lexsort((proc, tv))
+    tv, proc = tv[order], proc[order]
+    n = len(tv)
+    # timing: inside the visit; surgery early in the stay
+    dur = (t["duration"][proc] * (0.8 + 0.6 * r.random(n)) * 60).astype(np.int64)
+    lo, hi = a_s[tv] + 300, d_s[tv]
+    surg = t["type"][proc] == b"SURG"
+    hi_start = np.where(surg, lo + (hi - lo) * 0.4, hi - dur).astype(np.int64)
+    start = np.minimum(_within(r, lo, np.maximum(hi_start, lo)), hi)
+    end = np.minimum(start + dur, hi)
+    start = np.minimum(start, end)
+    # performer: by role, in the procedure's department or the visit's
+    pos = {c: i for i, c in enumerate(dept_codes())}
+    own = np.array([pos.get(c, -1) for c in t["performer_dept"]])[proc]
+    pdept = np.where(own >= 0, own, dept[tv])
+    role = t["role"][proc]
+    perf = np.full(n, -1, dtype=np.int64)
+    role_sets = {
+        b"PHYS": (b"PHYS", b"SURG", b"NP", b"PA"),
+        b"RN": (b"RN",),
+        b"TECH": (b"TECH",),
+        b"THER": (b"THER",),
+        b"SURG": (b"SURG",),
+    }
+    sday, eday = start // DAY, end // DAY
+    for rl, roles in role_sets.items():
+        m = np.flatnonzero(role == rl)
+        if len(m):
+            perf[m] = staff.pick(r, sday[m], eday[m], roles, pdept[m])
+    # the pathologist of the lab reads tissue: physicians of LABS only
+    # room: the lab, imaging, an operating room, or the visit's own room
+    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
+    room_ids = ctx.col("ROMS", "ROMS_ID")
+    from generator.scheduling import department_ids
+
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
+    room = np.full(n, -1, dtype=np.int64)
+    want = t["room_type"][proc]
+    for rt in (b"LAB", b"IMGN"):
+        m = np.flatnonzero(want == rt)
+        pool = np.flatnonzero(rtype == rt)
+        if len(m) and len(pool):
+            room[m] = pool[r.integers(0, len(pool), len(m))]
+    m = np.flatnonzero(want == b"OR")
+    for d in np.unique(pdept[m]):
+        mm = m[pdept[m] == d]
+        pool = np.flatnonzero((rtype == b"OR") & (rdept == d))
+        if not len(pool):
+            pool = np.flatnonzero(rtype == b"OR")
+        room[mm] = pool[r.integers(0, len(pool), len(mm))]
+    m = want == b"VISIT"
+    room[m] = state["visit_room_idx"][tv[m]]
+    # the diagnosis each treatment addresses: mostly the visit's primary, else any of its own
+    dv = state["diag_visit"]
+    first = np.searchsorted(dv, tv)
+    count = np.searchsorted(dv, tv, side="right") - first
+    pick = first + np.where(r.random(n) < 0.75, 0, (r.random(n) * count).astype(np.int64))
+    charge = t["charge_min"][proc] + r.random(n) * (t["charge_max"][proc] - t["charge_min"][proc])
+    charge_cents = (np.round(charge) * 100).astype(np.int64)
+    ptype = t["type"][proc]
+    lab_like = np.isin(ptype, [b"LAB", b"IMGN"])
+    u = r.random(n)
+    outcome = np.where(
+        lab_like,
+        np.where(u < 0.3, b"ABNL", b"NORM"),
+        np.where(u < 0.9 - 0.03 * surg, b"SUCC", np.where(u < 0.97, b"PART", b"COMP")),
+    )
+    ids = row_keys("TR", block, n, salt=15)
+    has_surg = np.zeros(nv, bool)
+    has_surg[tv[surg]] = True
+    state.update(
+        trtm_id=ids,
+        trtm_visit=tv,
+        trtm_code=t["code"][proc],
+        trtm_desc=t["description"][proc],
+        trtm_type=ptype,
+        trtm_charge_cents=charge_cents,
+        trtm_start=_ts(ctx, start),
+        trtm_start_s=start,
+        trtm_end_s=end,
+        visit_has_surgery=has_surg,
+    )
+    da = state["daily_activity"]
+    D = ctx.days
+    sd = np.minimum(start // DAY, D - 1)
+    da["PROCEDURE"] = np.bincount(sd[np.isin(ptype, [b"PROC", b"THER", b"IMGN"])], minlength=D)
+    da["SURGERY"] = np.bincount(sd[surg], minlength=D)
+    da["LAB_TEST"] = np.bincount(sd[ptype == b"LAB"], minlength=D)
+    da["IMAGING_STUDY"] = np.bincount(sd[ptype == b"IMGN"], minlength=D)
+    return {
+        "TRTM_ID": ids,
+        "VIST_ID": state["visit_id"][tv],
+        "DIAG_ID": state["diag_id"][pick],
+        "TRTM_PRF_BY_STFF_ID": staff.ids[perf],
+        "ROMS_ID": Masked(np.where(room >= 0, room_ids[np.maximum(room, 0)], b""), room < 0),
+        "TRTM_CD": t["code"][proc],
+        "TRTM_DESC_TXT": t["description"][proc],
+        "TRTM_TYP_CD": ptype,
+        "TRTM_STRT_TS": _ts(ctx, start),
+        "TRTM_END_TS": _ts(ctx, end),
+        "TRTM_CHRG_AMT": charge_cents,
+        "TRTM_OUTC_CD": outcome,
+        **audit(ctx, r, _ts(ctx, end)),
+    }
+
+
+# ----------------------------------------------------------------------------- MEDT
+
+CONSULT_DEPTS = ("CARD", "NEUR", "PULM", "NEPH", "GAST", "ONCO", "ENDO", "PSYC", "MEDS")
+
+
+def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    from generator.scheduling import EMER, INPT, OBSV, OUTP, dept_index, row_keys, staff_index
+
+    r = ctx.rng("MEDT", block)
+    staff = staff_index(ctx)
+    vt = state["visit_type_idx"]
+    nv = len(vt)
+    a_s, d_s, is_open = state["visit_admit_s"], state["visit_discharge_s"], state["visit_open"]
+    days = np.maximum((d_s - a_s) / DAY, 0)
+    dept = state["visit_dept_idx"]
+    # members per visit and role: 0 ATND, 1 RES, 2 RN, 3 ANES, 4 CNSL, 5 PHRM
+    n_rn = np.select(
+        [vt == OUTP, vt == EMER, vt == OBSV, vt == INPT],
+        [
+            r.random(nv) < 0.85,
+            1 + r.poisson(0.9, nv),
+            2 + r.poisson(0.5, nv),
+            np.minimum(2 + r.poisson(0.8 * np.minimum(days, 15)), 12),
+        ],
+        0,
+    )
+    n_res = np.select(
+        [vt == EMER, vt == OBSV, vt == INPT],
+        [r.random(nv) < 0.35, r.random(nv) < 0.35, r.random(nv) < 0.65],
+        0,
+    )
+    n_cnsl = np.where(vt == INPT, r.random(nv) < 0.4, (vt == EMER) & (r.random(nv) < 0.08))
+    n_phrm = np.where(vt == INPT, r.random(nv) < 0.45, 0)
+    n_anes = state["visit_has_surgery"].astype(np.int64)
+    counts = np.stack([np.ones(nv, np.int64), n_res, n_rn, n_anes, n_cnsl, n_phrm], axis=1).astype(
+        np.int64
+    )
+    mv = np.repeat(np.repeat(np.arange(nv), 6), counts.ravel())
+    mrole = np.repeat(np.tile(np.arange(6), nv), counts.ravel())
+    n = len(mv)
+    lo, hi = a_s[mv], d_s[mv]
+    # assignment: the attending for the whole visit; others for part of it
+    asg = np.where(mrole == 0, lo, _within(r, lo, lo + (hi - lo) // 2))
+    rls = np.where(mrole == 0, hi, _within(r, asg, hi))
+    # the anesthetist is there for the surgery
+    if n_anes.any():
+        surg_rows = np.flatnonzero(state["trtm_type"] == b"SURG")
+        first_surg = np.full(nv, -1, np.int64)
+        first_surg[state["trtm_visit"][surg_rows[::-1]]] = surg_rows[::-1]
+        a = np.flatnonzero(mrole == 3)
+        srow = first_surg[mv[a]]
+        asg[a] = np.maximum(state["trtm_start_s"][srow] - 1800, lo[a])
+        rls[a] = np.minimum(state["trtm_end_s"][srow] + 1800, hi[a])
+    release_day = np.where(is_open[mv], ctx.days - 1, rls // DAY)
+    sid = np.full(n, -1, dtype=np.int64)
+    sid[mrole == 0] = state["visit_attending_idx"][mv[mrole == 0]]
+    dpos = {c: dept_index(c) for c in ("ICU", "PHAR")}
+    spec = {
+        1: ((b"PHYS",), dept[mv]),
+        2: ((b"RN",), dept[mv]),
+        3: ((b"PHYS",), np.full(n, dpos["ICU"])),
+        4: (
+            (b"PHYS",),
+            np.array([dept_index(c) for c in CONSULT_DEPTS])[r.integers(0, len(CONSULT_DEPTS), n)],
+        ),
+        5: ((b"PHRM",), np.full(n, dpos["PHAR"])),
+    }
+    for role, (roles, dd) in spec.items():
+        m = np.flatnonzero(mrole == role)
+        if len(m):
+            sid[m] = staff.pick(r, asg[m] // DAY, release_day[m], roles, dd[m])
+    # one row per staff member and visit (the first role wins)
+    order = np.lexsort((mrole, sid, mv))
+    dup = np.concatenate(
+        [[False], (mv[order][1:] == mv[order][:-1]) & (sid[order][1:] == sid[order][:-1])]
+    )
+    keep = np.sort(order[~dup])
+    mv, mrole, sid, asg, rls = mv[keep], mrole[keep], sid[keep], asg[keep], rls[keep]
+    n = len(mv)
+    ids = row_keys("MT", block, n, salt=16)
+    released_null = is_open[mv]
+    return {
+        "MEDT_ID": ids,
+        "VIST_ID": state["visit_id"][mv],
+        "STFF_ID": staff.ids[sid],
+        "MEDT_ROLE_CD": np.array([b"ATND", b"RES", b"RN", b"ANES", b"CNSL", b"PHRM"])[mrole],
+        "MEDT_ASGN_TS": _ts(ctx, asg),
+        "MEDT_RLS_TS": Masked(_ts(ctx, rls), released_null),
+        "MEDT_LEAD_FLG": np.where(mrole == 0, b"Y", b"N"),
+        **audit(ctx, r, _ts(ctx, asg)),
+    }
+
+
+# ----------------------------------------------------------------------------- TMMD
+
+
+@cache
+def _class_departments() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for row in reference.rows("medicine_classes"):
+        out[row["therapeutic_class"]] = tuple(row["departments"].split("|"))
+    return out
+
+
+def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    from generator.scheduling import EMER, INPT, OBSV, OUTP, dept_codes, row_keys, staff_index
+
+    sc = ctx.scenario
+    r = ctx.rng("TMMD", block)
+    staff = staff_index(ctx)
+    vt = state["visit_type_idx"]
+    nv = len(vt)
+    a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
+    days = np.maximum((d_s - a_s) / DAY, 0)
+    dept = state["visit_dept_idx"]
+    lam = np.select(
+        [vt == OUTP, vt == EMER, vt == OBSV, vt == INPT],
+        [
+            sc.doses_per_outpatient_visit,
+            sc.doses_per_ed_visit,
+            3 + 4 * days,
+            2 + sc.doses_per_inpatient_day * np.minimum(days, 20),
+        ],
+        0.0,
+    )
+    k = r.poisson(lam)
+    tv = np.repeat(np.arange(nv), k)
+    n = len(tv)
+    # medicines on formulary, by department (class departments), weighted by class weight
+    active = ctx.col("MDCN", "MDCN_ACTV_FLG") == b"Y"
+    tclass = ctx.col("MDCN", "MDCN_THRP_CLS_CD").astype(str)
+    dclass = ctx.col("MDCN", "MDCN_DRUG_CLS_CD")
+    cls_w = {
+        row["therapeutic_class"]: float(row["weight"]) for row in reference.rows("medicine_classes")
+    }
+    per_class = {c: int(((tclass == c) & active).sum()) for c in cls_w}
+    w_med = np.array([cls_w[c] / max(per_class[c], 1) for c in tclass]) * active
+    codes = dept_codes()
+    cdep = _class_departments()
+    fits = np.array([[("ALL" in cdep[c]) or (d in cdep[c]) for c in tclass] for d in codes])
+    # patient's active drug-class allergies, as integer keys
+    uniq_cls, cls_idx = np.unique(dclass, return_inverse=True)
+    nc = len(uniq_cls)
+    al_pat = state["allergy_patient"][state["allergy_active"]]
+    al_cls = state["allergy_class"][state["allergy_active"]]
+    known = np.isin(al_cls, uniq_cls) & (al_cls != b"")
+    banned = np.unique(al_pat[known] * nc + np.searchsorted(uniq_cls, al_cls[known]))
+    pat = state["visit_patient"][tv]
+    med = np.full(n, -1, dtype=np.int64)
+    for _ in range(8):
+        todo = np.flatnonzero(med < 0)
+        if not len(todo):
+            break
+        cand = np.full(len(todo), -1, dtype=np.int64)
+        for d in np.unique(dept[tv[todo]]):
+            m = dept[tv[todo]] == d
+            w = w_med * fits[d]
+            if w.sum() <= 0:
+                continue
+            cdf = np.cumsum(w) / w.sum()
+            cand[m] = np.minimum(
+                np.searchsorted(cdf, r.random(int(m.sum())), side="right"), len(w) - 1
+            )
+        ok = cand >= 0
+        ok &= ~np.isin(pat[todo] * nc + cls_idx[np.maximum(cand, 0)], banned)
+        med[todo[ok]] = cand[ok]
+    keep = med >= 0  # doses no allowed medicine could fill are not ordered
+    tv, med, pat = tv[keep], med[keep], pat[keep]
+    n = len(tv)
+    # dose and unit from the form; the route is the medicine's own, which fits its form
+    form = ctx.col("MDCN", "MDCN_FORM_CD")[med]
+    sunit = ctx.col("MDCN", "MDCN_STRNGTH_UNIT_CD")[med]
+    strength = ctx.col("MDCN", "MDCN_STRNGTH_QTY")[med].astype(np.float64)
+    units = np.where(r.random(n) < 0.8, 1, 2)
+    liquid_ml = np.array([1, 2, 5, 10, 15])[r.integers(0, 5, n)]
+    solid = np.isin(form, [b"TAB", b"CAP"])
+    dose_unit = np.select(
+        [
+            solid & (sunit == b"MCG"),
+            solid,
+            sunit == b"UNIT_ML",
+            np.isin(form, [b"INJ", b"SOL", b"SUSP"]),
+            form == b"CRM",
+            form == b"INH",
+            form == b"PTCH",
+        ],
+        [b"MCG", b"MG", b"UNIT", b"ML", b"APPL", b"PUFF", b"PTCH"],
+        b"MG",
+    )
+    qty = np.select(
+        [solid, dose_unit == b"UNIT", dose_unit == b"ML", dose_unit == b"PUFF"],
+        [
+            strength * units * 1000.0,
+            np.array([2, 4, 6, 8, 10, 12])[r.integers(0, 6, n)] * 1000.0,
+            liquid_ml * 1000.0,
+            units * 1000.0,
+        ],
+        1000.0,
+    )
+    route = ctx.col("MDCN", "MDCN_ROUTE_CD")[med]
+    # timing inside the visit
+    when = _within(r, a_s[tv], d_s[tv])
+    u = r.random(n)
+    status = np.where(
+        u < sc.dose_held_rate,
+        b"HELD",
+        np.where(u < sc.dose_held_rate + sc.dose_refused_rate, b"RFSD", b"GIVN"),
+    )
+    cost = np.round(ctx.col("MDCN", "MDCN_UNIT_CST_AMT")[med].astype(np.float64) * 100).astype(
+        np.int64
+    )
+    fee = np.select([route == b"IV", np.isin(route, [b"IM", b"SC"])], [2500, 1200], 300)
+    count = np.where(solid | (dose_unit == b"PUFF"), units, 1)
+    charge = np.where(status == b"GIVN", cost * count * 4 + fee, 0)
+    # who ordered (the attending mostly) and who gave it (a nurse, sometimes a pharmacist)
+    day = when // DAY
+    by_att = r.random(n) < 0.7
+    order_by = np.where(by_att, state["visit_attending_idx"][tv], -1)
+    m = np.flatnonzero(~by_att)
+    order_by[m] = staff.pick(r, day[m], day[m], (b"PHYS", b"SURG", b"NP", b"PA"), dept[tv[m]])
+    phrm = r.random(n) < 0.08
+    admin = np.full(n, -1, dtype=np.int64)
+    m = np.flatnonzero(~phrm)
+    admin[m] = staff.pick(r, day[m], day[m], (b"RN",), dept[tv[m]])
+    m = np.flatnonzero(phrm)
+    from generator.scheduling import dept_index
+
+    admin[m] = staff.pick(r, day[m], day[m], (b"PHRM",), np.full(len(m), dept_index("PHAR")))
+    order = np.lexsort((when, tv))
+    tv, med, when, status, charge, order_by, admin, qty, dose_unit, route = (
+        a[order] for a in (tv, med, when, status, charge, order_by, admin, qty, dose_unit, route)
+    )
+    ids = row_keys("TM", block, n, salt=17)
+    mdcn_ids = ctx.col("MDCN", "MDCN_ID")
+    state.update(
+        dose_id=ids,
+        dose_visit=tv,
+        dose_medicine=mdcn_ids[med],
+        dose_status=status,
+        dose_charge_cents=charge,
+        dose_ts=_ts(ctx, when),
+    )
+    return {
+        "TMMD_ID": ids,
+        "VIST_ID": state["visit_id"][tv],
+        "MDCN_ID": mdcn_ids[med],
+        "TMMD_ORDR_BY_STFF_ID": staff.ids[order_by],
+        "TMMD_ADMN_BY_STFF_ID": staff.ids[admin],
+        "TMMD_DOSE_QTY": np.round(qty).astype(np.int64),
+        "TMMD_DOSE_UNIT_CD": dose_unit,
+        "TMMD_ROUTE_CD": route,
+        "TMMD_ADMN_TS": _ts(ctx, when),
+        "TMMD_STS_CD": status,
+        "TMMD_CHRG_AMT": charge,
+        **audit(ctx, r, _ts(ctx, when)),
+    }

@@ -1,0 +1,1039 @@
+"""Scheduling: appointments, visits and the hospital's capacity.
+
+One block of patients at a time, fully vectorized:
+
+1. Acute care. Emergency arrivals (24/7, late-morning and evening peaks, a weekend dip and a
+   winter bump), observation stays, elective and direct admissions, births; about 20 % of
+   emergency visits admitted; inpatient stays with a log-normal length (long right tail);
+   readmissions within 30 days. A patient's episodes never overlap (a later one that would
+   is dropped). Some inpatient stays end in death (disposition ``EXPD``): the death date is
+   written into PATN and nothing of the patient's after it is kept.
+2. Beds. Every bed of a ward, private, ICU room or ED bay belongs to exactly one block
+   (global bed number modulo the number of blocks), and a block places its stays only in
+   its own beds, never two at once in one bed (half-open intervals, strictly apart).
+   So no room ever holds more patients than beds, whatever the number of blocks or workers.
+3. Clinic. Appointments on weekdays, 08:00-17:00, in 30-minute slots. Slot ``s`` (counted
+   from the window's start) of provider ``p`` belongs to block ``(p + s) % n_blocks``; a
+   block books only its own slots, each once, so no provider ever has two overlapping
+   appointments. Providers are physicians, surgeons, NPs and PAs of the appointment's
+   department, employed on the day. Completed appointments become outpatient or telehealth
+   visits; bookings for days after the end date are still ``SCHD``.
+
+Times inside this module are integer seconds (or days) counted from the window's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from generator import clinical, reference
+from generator.columns import Masked, cat, keys
+from generator.engine import Context, audit
+
+DAY = 86_400
+HOUR = 3_600
+SLOT_SECONDS = 1_800
+SLOTS_PER_DAY = 18  # 08:00 .. 17:00
+CLINIC_OPEN = 8 * HOUR
+# Row keys: block * KEY_STRIDE + row, permuted over KEY_WIDTH digits (unique while
+# n_blocks * KEY_STRIDE <= 10**KEY_WIDTH, i.e. up to 1,000 blocks = scale 200).
+KEY_STRIDE = 10_000_000
+KEY_WIDTH = 10
+PROVIDER_ROLES = (b"PHYS", b"SURG", b"NP", b"PA")
+NO_TERM = 10**7  # "never terminated", in days
+
+# visit type codes, in this order everywhere in the simulation
+OUTP, INPT, EMER, OBSV, TELE = range(5)
+VISIT_TYPES = np.array([b"OUTP", b"INPT", b"EMER", b"OBSV", b"TELE"])
+APPT_TYPES = np.array([b"NEW", b"FLUP", b"ANNL", b"CONS", b"PROC", b"TELE"])
+APPT_TYPE_SHARES = (0.25, 0.42, 0.13, 0.10, 0.10)  # of in-person appointments
+APPT_REASON_PREFIX = np.array(
+    [
+        b"New patient: ",
+        b"Follow-up: ",
+        b"Annual visit: ",
+        b"Consult: ",
+        b"Procedure: ",
+        b"Video visit: ",
+    ]
+)
+ANNUAL_DEPTS = ("FMED", "PEDS", "OBGY", "MEDS")
+PROCEDURE_DEPTS = ("GAST", "DERM", "ORTH", "CARD", "UROL", "ONCO", "PULM", "SURG", "NEPH")
+# relative share of inpatient admissions by department (non-ICU), from the ED and elective
+ED_ADMIT_DEPTS = {
+    "MEDS": 34,
+    "CARD": 15,
+    "PULM": 10,
+    "SURG": 9,
+    "NEUR": 7,
+    "GAST": 6,
+    "ORTH": 6,
+    "NEPH": 3,
+    "ONCO": 3,
+    "PSYC": 4,
+    "PEDS": 3,
+    "OBGY": 2,
+}
+ELECTIVE_DEPTS = {
+    "SURG": 30,
+    "ORTH": 30,
+    "CARD": 10,
+    "GAST": 6,
+    "UROL": 6,
+    "OBGY": 8,
+    "NEUR": 4,
+    "ONCO": 6,
+}
+BED_CLASSES = {b"WARD": 0, b"PRIV": 0, b"ICU": 1, b"EDBY": 2}  # 0 general, 1 ICU, 2 ED bay
+
+
+def weekday(day: np.ndarray, ctx: Context) -> np.ndarray:
+    """Monday = 0 .. Sunday = 6 of day offsets from the window's start."""
+    epoch = (ctx.start - np.datetime64("1970-01-01", "D")).astype(np.int64)
+    return (np.asarray(day, dtype=np.int64) + epoch + 3) % 7
+
+
+def day_of_year(day: np.ndarray, ctx: Context) -> np.ndarray:
+    d = ctx.start + np.asarray(day, dtype=np.int64).astype("timedelta64[D]")
+    return (d - d.astype("datetime64[Y]")).astype(np.int64)
+
+
+def to_ts(ctx: Context, secs: np.ndarray) -> np.ndarray:
+    return ctx.start_ts + np.asarray(secs, dtype=np.int64).astype("timedelta64[s]")
+
+
+def to_date(ctx: Context, secs: np.ndarray) -> np.ndarray:
+    return ctx.start + (np.asarray(secs, dtype=np.int64) // DAY).astype("timedelta64[D]")
+
+
+def row_keys(prefix: str, block: int, n: int, salt: int) -> np.ndarray:
+    if n > KEY_STRIDE:
+        raise ValueError(f"{prefix}: {n} rows in one block, more than the key stride allows")
+    return keys(prefix, block * KEY_STRIDE + np.arange(n), KEY_WIDTH, salt)
+
+
+def check_key_space(ctx: Context) -> None:
+    if ctx.n_blocks * KEY_STRIDE > 10**KEY_WIDTH:
+        raise ValueError("scale too large for the clinical key space (at most 1,000 blocks)")
+
+
+# ----------------------------------------------------------------------------- staff
+
+
+@dataclass(frozen=True)
+class StaffIndex:
+    """Staff as arrays: department index, role, employment days (from the window's start)."""
+
+    ids: np.ndarray
+    role: np.ndarray
+    dept: np.ndarray
+    hire: np.ndarray
+    term: np.ndarray
+
+    def pick(
+        self,
+        r: np.random.Generator,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        roles: tuple[bytes, ...],
+        dept: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """For each row, the index of a staff member of ``roles`` (of department ``dept`` when
+        given, -1 = any) employed on every day of [lo, hi]. Random candidates in a few
+        vectorized rounds; then the group's anchors, employed throughout the window."""
+        lo = np.asarray(lo, dtype=np.int64)
+        hi = np.asarray(hi, dtype=np.int64)
+        n = len(lo)
+        out = np.full(n, -1, dtype=np.int64)
+        role_ok = np.isin(self.role, roles)
+        dept = np.full(n, -1, dtype=np.int64) if dept is None else np.asarray(dept, np.int64)
+        for d in np.unique(dept):
+            rows = np.flatnonzero(dept == d)
+            pool = np.flatnonzero(role_ok & (self.dept == d)) if d >= 0 else np.array([], int)
+            if not len(pool):
+                pool = np.flatnonzero(role_ok)
+            res = np.full(len(rows), -1, dtype=np.int64)
+            for _ in range(8):
+                todo = np.flatnonzero(res < 0)
+                if not len(todo):
+                    break
+                cand = pool[r.integers(0, len(pool), len(todo))]
+                ok = (self.hire[cand] <= lo[rows[todo]]) & (self.term[cand] >= hi[rows[todo]])
+                res[todo[ok]] = cand[ok]
+            todo = np.flatnonzero(res < 0)
+            if len(todo):
+                always = pool[(self.hire[pool] <= 0) & (self.term[pool] >= NO_TERM)]
+                if not len(always):
+                    always = np.flatnonzero(role_ok & (self.hire <= 0) & (self.term >= NO_TERM))
+                res[todo] = always[r.integers(0, len(always), len(todo))]
+            out[rows] = res
+        return out
+
+
+def staff_index(ctx: Context) -> StaffIndex:
+    cached = getattr(ctx, "_clinical_staff", None)
+    if cached is not None:
+        return cached
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    term_null = ctx.master["STFF"].column("STFF_TERM_DT").is_null().to_numpy(zero_copy_only=False)
+    term = (ctx.col("STFF", "STFF_TERM_DT") - ctx.start).astype(np.int64)
+    idx = StaffIndex(
+        ids=ctx.col("STFF", "STFF_ID"),
+        role=ctx.col("STFF", "STFF_ROLE_CD"),
+        dept=np.array([dept_pos[d] for d in ctx.col("STFF", "DPMT_ID")], dtype=np.int64),
+        hire=(ctx.col("STFF", "STFF_HIRE_DT") - ctx.start).astype(np.int64),
+        term=np.where(term_null, NO_TERM, term),
+    )
+    ctx._clinical_staff = idx  # type: ignore[attr-defined]
+    return idx
+
+
+@cache
+def department_ids() -> np.ndarray:
+    from generator.facilities import department_ids as ids
+
+    return ids()
+
+
+@cache
+def dept_codes() -> tuple[str, ...]:
+    return tuple(reference.column("departments", "code").astype(str))
+
+
+def dept_index(code: str) -> int:
+    return dept_codes().index(code)
+
+
+def dept_weights(table: dict[str, float]) -> np.ndarray:
+    w = np.zeros(len(dept_codes()))
+    for k, v in table.items():
+        w[dept_index(k)] = v
+    return w
+
+
+def pick_dept(
+    r: np.random.Generator, weights: np.ndarray, female: np.ndarray, age: np.ndarray
+) -> np.ndarray:
+    """A department per row, by weight, among those with diagnoses that fit the patient;
+    children go mostly to paediatrics, adults never."""
+    n = len(female)
+    elig = clinical.department_fit()  # (dept, sex, age) -> bool
+    a = np.clip(age.astype(np.int64), 0, elig.shape[2] - 1)
+    w = np.broadcast_to(weights, (n, len(weights))).copy()
+    w *= elig[:, female.astype(np.int64), a].T
+    child = age < 18
+    peds = dept_index("PEDS")
+    w[child] *= 0.15
+    w[child, peds] *= 60
+    w[child, dept_index("FMED")] *= 4
+    w[~child, peds] = 0
+    cdf = np.cumsum(w, axis=1)
+    u = r.random(n) * cdf[:, -1]
+    return np.minimum((cdf <= u[:, None]).sum(axis=1), len(weights) - 1)
+
+
+# ----------------------------------------------------------------------------- rooms
+
+
+@dataclass(frozen=True)
+class Beds:
+    room: np.ndarray  # room index (ROMS row) of each bed this block owns
+    cls: np.ndarray  # 0 general, 1 ICU, 2 ED bay
+    dept: np.ndarray  # department index of the room
+
+
+def block_beds(ctx: Context, block: int) -> Beds:
+    """The beds this block owns: global bed number modulo the number of blocks."""
+    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
+    beds = ctx.col("ROMS", "ROMS_BED_CNT").astype(np.int64)
+    beds = np.where(np.isin(rtype, list(BED_CLASSES)), beds, 0)
+    room = np.repeat(np.arange(len(beds)), beds)
+    mine = np.arange(len(room)) % ctx.n_blocks == block
+    room = room[mine]
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
+    cls = np.array([BED_CLASSES[t] for t in rtype[room]], dtype=np.int64)
+    return Beds(room=room, cls=cls, dept=rdept[room])
+
+
+def _free_of_conflict(bed_a, s_a, e_a, bed_c, s_c, e_c) -> np.ndarray:
+    """Which candidates (bed_c, [s_c, e_c)) fit beside the accepted stays and each other.
+    Conservative: a candidate is refused if it overlaps any earlier stay in its bed (accepted
+    or candidate) or the next one; accepted stays never overlap each other afterwards."""
+    na = len(bed_a)
+    bed = np.concatenate([bed_a, bed_c])
+    s = np.concatenate([s_a, s_c])
+    e = np.concatenate([e_a, e_c])
+    is_c = np.concatenate([np.zeros(na, bool), np.ones(len(bed_c), bool)])
+    order = np.lexsort((is_c, s, bed))
+    b, ss, ee = bed[order], s[order], e[order]
+    big = np.int64(2**36)
+    run = np.maximum.accumulate(b * big + ee)
+    prev_end = np.concatenate([[np.int64(-1)], run[:-1]]) - b * big
+    ok = prev_end < ss
+    nxt_same = np.concatenate([b[1:] == b[:-1], [False]])
+    nxt_start = np.concatenate([ss[1:], [np.int64(0)]])
+    ok &= ~nxt_same | (ee < nxt_start)
+    res = np.empty(len(bed), bool)
+    res[order] = ok
+    return res[na:]
+
+
+def assign_beds(
+    r: np.random.Generator,
+    beds: Beds,
+    start: np.ndarray,
+    end: np.ndarray,
+    cls: np.ndarray,
+    dept: np.ndarray,
+) -> np.ndarray:
+    """Bed (index into ``beds``) per stay, -1 when none of the block's beds is free. Tiers:
+    the department's beds of the class, any bed of the class, then (ICU only) a general bed."""
+    n = len(start)
+    out = np.full(n, -1, dtype=np.int64)
+    acc_bed = np.zeros(0, np.int64)
+    acc_s = np.zeros(0, np.int64)
+    acc_e = np.zeros(0, np.int64)
+    tiers = [("dept", 4), ("class", 8), ("stepdown", 4)]
+    for tier, rounds in tiers:
+        for _ in range(rounds):
+            todo = np.flatnonzero(out < 0)
+            if tier == "stepdown":
+                todo = todo[cls[todo] == 1]
+            if not len(todo):
+                break
+            if tier == "dept":
+                group = cls[todo] * 1000 + dept[todo]
+                bed_group = beds.cls * 1000 + beds.dept
+            elif tier == "class":
+                group = cls[todo]
+                bed_group = beds.cls
+            else:
+                group = np.zeros(len(todo), np.int64)
+                bed_group = np.where(beds.cls == 0, 0, -1)
+            cand = np.full(len(todo), -1, dtype=np.int64)
+            for g in np.unique(group):
+                pool = np.flatnonzero(bed_group == g)
+                m = group == g
+                if len(pool):
+                    cand[m] = pool[r.integers(0, len(pool), int(m.sum()))]
+            have = cand >= 0
+            t, c = todo[have], cand[have]
+            if not len(t):
+                continue
+            ok = _free_of_conflict(acc_bed, acc_s, acc_e, c, start[t], end[t])
+            out[t[ok]] = c[ok]
+            acc_bed = np.concatenate([acc_bed, c[ok]])
+            acc_s = np.concatenate([acc_s, start[t[ok]]])
+            acc_e = np.concatenate([acc_e, end[t[ok]]])
+    return out
+
+
+# ----------------------------------------------------------------------------- calendar
+
+
+def _day_cdf(weights: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(weights)])
+
+
+def sample_days(
+    r: np.random.Generator, cdf: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    """A day in [lo, hi] per row, drawn by the day weights behind ``cdf``."""
+    a, b = cdf[lo], cdf[hi + 1]
+    u = a + r.random(len(lo)) * (b - a)
+    d = np.searchsorted(cdf, u, side="right") - 1
+    return np.clip(d, lo, hi)
+
+
+def to_weekday(day: np.ndarray, ctx: Context) -> np.ndarray:
+    wd = weekday(day, ctx)
+    return day + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
+
+
+def lognormal_days(r: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
+    mu = np.log(mean) - sigma**2 / 2
+    return np.exp(mu + sigma * r.standard_normal(n))
+
+
+def group_prev_max(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """For rows sorted by group, the max of ``value`` over earlier rows of the same group
+    (a very negative number for a group's first row). Values must be >= -2**35."""
+    big = np.int64(2**37)
+    key = group.astype(np.int64) * big + (value + 2**35)
+    run = np.maximum.accumulate(key)
+    prev = np.concatenate([[np.int64(-1)], run[:-1]]) - group.astype(np.int64) * big - 2**35
+    first = np.concatenate([[True], group[1:] != group[:-1]])
+    return np.where(first, np.int64(-(2**40)), prev)
+
+
+# ----------------------------------------------------------------------------- acute care
+
+
+def _acute_episodes(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
+    """Emergency arrivals, observation stays and admissions of the block's patients, as
+    episodes (an ED visit and the inpatient stay it led to form one episode)."""
+    sc = ctx.scenario
+    n, D = len(pt["e0"]), ctx.days
+    e0, frail, age, female = pt["e0"], pt["frail"], pt["age_end"], pt["female"]
+    years = (D - e0) / 365.25
+    # --- emergency arrivals: a weekend dip and a winter bump
+    doy = day_of_year(np.arange(D), ctx)
+    w_day = np.where(weekday(np.arange(D), ctx) >= 5, sc.ed_weekend_factor, 1.0)
+    w_day = w_day * (1 + sc.ed_winter_amplitude * np.cos(2 * np.pi * (doy - 15) / 365.25))
+    cdf = _day_cdf(w_day)
+    age_ed = np.select(
+        [age < 5, age < 18, age < 45, age < 65, age < 80], [1.3, 0.7, 1.0, 0.9, 1.2], 1.8
+    )
+    n_ed = r.poisson(sc.ed_visits_per_patient_year * age_ed * frail * years)
+    ed_pat = np.repeat(np.arange(n), n_ed)
+    m = len(ed_pat)
+    ed_day = sample_days(r, cdf, e0[ed_pat], np.full(m, D - 1))
+    hours = np.asarray(sc.ed_hourly_profile, dtype=np.float64)
+    hour = np.minimum(
+        np.searchsorted(np.cumsum(hours) / hours.sum(), r.random(m), side="right"), 23
+    )
+    arrive = ed_day * DAY + hour * HOUR + r.integers(0, HOUR, m)
+    obs = r.random(m) < sc.observation_share_of_ed
+    # --- elective / direct admissions and births
+    age_adm = np.select([age < 18, age < 45, age < 65, age < 80], [0.25, 0.6, 1.0, 2.0], 3.0)
+    n_el = r.poisson(sc.elective_admissions_per_patient_year * age_adm * frail * years)
+    fertile = female & (age >= 16) & (age <= 46)
+    n_birth = np.where(fertile, r.poisson(sc.births_per_woman_year_15_44 * years), 0)
+    el_pat = np.repeat(np.arange(n), n_el + n_birth)
+    birth_flag = (
+        np.concatenate(
+            [np.r_[np.zeros(a, bool), np.ones(b, bool)] for a, b in zip(n_el, n_birth, strict=True)]
+        )
+        if len(el_pat)
+        else np.zeros(0, bool)
+    )
+    k = len(el_pat)
+    el_day = to_weekday(e0[el_pat] + (r.random(k) * (D - e0[el_pat])).astype(np.int64), ctx)
+    el_time = np.where(birth_flag, r.integers(0, DAY, k), r.integers(6 * HOUR, 10 * HOUR, k))
+    el_arrive = el_day * DAY + el_time
+    src_el = np.where(
+        birth_flag,
+        b"SELF",
+        np.where(r.random(k) < 0.1, b"TRNS", np.where(r.random(k) < 0.65, b"REF", b"CLIN")),
+    )
+    # --- one table of events: kind 0 ED, 1 observation, 2 direct admission
+    ev = {
+        "pat": np.concatenate([ed_pat, el_pat]),
+        "kind": np.concatenate([np.where(obs, 1, 0), np.full(k, 2)]),
+        "arrive": np.concatenate([arrive, el_arrive]),
+        "birth": np.concatenate([np.zeros(m, bool), birth_flag]),
+        "src": np.concatenate([np.full(m, b"ED"), src_el]).astype("S4"),
+        "forced": np.zeros(m + k, bool),
+        "dept": np.full(m + k, -1, dtype=np.int64),
+    }
+    ev = _stays(ctx, r, ev, pt)
+    # --- readmissions within 30 days of an inpatient discharge
+    idx = np.flatnonzero(ev["admitted"] & ~ev["birth"])
+    again = idx[r.random(len(idx)) < sc.readmission_rate]
+    q = len(again)
+    gap = 1 + np.minimum(r.exponential(9, q), 29)
+    via_ed = r.random(q) < 0.7
+    re_arrive = ev["disch"][again] + (gap * DAY).astype(np.int64)
+    re = {
+        "pat": ev["pat"][again],
+        "kind": np.where(via_ed, 0, 2),
+        "arrive": re_arrive,
+        "birth": np.zeros(q, bool),
+        "src": np.where(via_ed, b"ED", b"REF").astype("S4"),
+        "forced": np.ones(q, bool),
+        "dept": np.where(ev["icu"][again], dept_index("MEDS"), ev["dept"][again]),
+    }
+    re = _stays(ctx, r, re, pt)
+    ev = {key: np.concatenate([ev[key], re[key]]) for key in ev}
+    # --- keep episodes inside the window, registered, and not overlapping each other
+    ep_end = np.where(ev["admitted"], ev["disch"], ev["ed_out"])
+    order = np.lexsort((ev["arrive"], ev["pat"]))
+    ev = {key: v[order] for key, v in ev.items()}
+    ep_end = ep_end[order]
+    prev = group_prev_max(ev["pat"], ep_end)
+    keep = (ev["arrive"] > prev + HOUR) & (ev["arrive"] <= D * DAY - 1)
+    ev = {key: v[keep] for key, v in ev.items()}
+    return ev
+
+
+def _stays(ctx: Context, r: np.random.Generator, ev: dict, pt: dict) -> dict:
+    """Times, admission decisions, departments and lengths of stay of events."""
+    sc = ctx.scenario
+    n = len(ev["pat"])
+    kind, pat = ev["kind"], ev["pat"]
+    age = pt["age_start"][pat] + ev["arrive"] / (DAY * 365.25)
+    female = pt["female"][pat]
+    is_ed = kind == 0
+    admitted = np.where(is_ed, ev["forced"] | (r.random(n) < sc.ed_admit_rate), kind == 2)
+    esi = np.where(
+        admitted,
+        1 + np.searchsorted(np.cumsum([0.06, 0.44, 0.50]), r.random(n), side="right"),
+        2 + np.searchsorted(np.cumsum([0.08, 0.42, 0.38, 0.12]), r.random(n), side="right"),
+    )
+    esi = np.minimum(esi, 5)
+    ed_hours = np.exp(np.log(3.0) + 0.5 * r.standard_normal(n)) * np.where(admitted, 1.6, 1.0)
+    ed_out = ev["arrive"] + np.maximum(1800, (ed_hours * HOUR).astype(np.int64))
+    ed_out = np.where(is_ed, ed_out, ev["arrive"])
+    # the inpatient part starts when the patient leaves the ED (or on arrival)
+    admit = np.where(is_ed, ed_out + r.integers(60, 1200, n), ev["arrive"])
+    icu = (
+        admitted
+        & ~ev["birth"]
+        & (
+            r.random(n)
+            < sc.icu_share_of_admissions
+            * np.where(esi <= 2, 2.2, 0.5)
+            * np.where(kind == 2, 0.5, 1.0)
+        )
+    )
+    icu &= ev["dept"] < 0
+    dept = ev["dept"].copy()
+    need = admitted & (dept < 0) & ~icu
+    el = need & (kind == 2) & ~ev["birth"]
+    dept[el] = pick_dept(r, dept_weights(ELECTIVE_DEPTS), female[el], age[el])
+    other = need & ~el & ~ev["birth"]
+    dept[other] = pick_dept(r, dept_weights(ED_ADMIT_DEPTS), female[other], age[other])
+    dept[admitted & ev["birth"]] = dept_index("OBGY")
+    dept[icu] = dept_index("ICU")
+    # observation stays: internal medicine or paediatrics, 8-40 hours
+    obs = kind == 1
+    dept[obs] = np.where(age[obs] < 18, dept_index("PEDS"), dept_index("MEDS"))
+    los = lognormal_days(r, sc.inpatient_los_mean_days, sc.inpatient_los_sigma, n)
+    los = np.where(icu, los * 1.2, los)
+    los = np.where(ev["birth"], lognormal_days(r, 2.4, 0.35, n), los)
+    los = np.where(obs, lognormal_days(r, 0.85, 0.4, n), los)
+    raw = admit + (los * DAY).astype(np.int64)
+    # inpatients leave late morning to afternoon
+    snapped = raw // DAY * DAY + r.integers(10 * HOUR, 16 * HOUR, n)
+    snapped = np.where(snapped < admit + 6 * HOUR, snapped + DAY, snapped)
+    disch = np.where(obs, raw, snapped)
+    surgical = admitted & ~icu & (kind == 2) & ~ev["birth"]
+    surgical |= admitted & ~icu & is_ed & (r.random(n) < 0.12)
+    ev.update(
+        admitted=admitted,
+        esi=esi,
+        ed_out=ed_out,
+        admit=admit,
+        icu=icu,
+        dept=dept,
+        disch=np.where(admitted | obs, disch, ed_out),
+        surgical=surgical,
+    )
+    return ev
+
+
+# ----------------------------------------------------------------------------- the block
+
+
+def _patients(ctx: Context, r: np.random.Generator, state: dict[str, Any]) -> dict:
+    reg_day = (state["registered"] - ctx.start).astype(np.int64)
+    birth_day = (state["birth"] - ctx.start).astype(np.int64)
+    n = len(reg_day)
+    return {
+        "e0": np.maximum(reg_day, 0),
+        "reg_day": reg_day,
+        "birth_day": birth_day,
+        "age_start": -birth_day / 365.25,
+        "age_end": state["age_end"],
+        "female": state["female"],
+        "frail": r.gamma(0.8, 1 / 0.8, n),
+    }
+
+
+def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    """APPT for the block; leaves the block's visits (VIST columns) and arrays in ``state``."""
+    check_key_space(ctx)
+    sc = ctx.scenario
+    r = ctx.rng("APPT", block)
+    rv = ctx.rng("VIST", block)
+    D = ctx.days
+    window_end = D * DAY - 1
+    staff = staff_index(ctx)
+    pt = _patients(ctx, rv, state)
+    n = len(pt["e0"])
+
+    # ---- acute episodes, deaths
+    ev = _acute_episodes(ctx, rv, pt)
+    age_at = pt["age_start"][ev["pat"]] + ev["arrive"] / (DAY * 365.25)
+    p_die = sc.inpatient_mortality * np.select(
+        [age_at < 45, age_at < 65, age_at < 80], [0.2, 0.8, 2.0], 4.0
+    )
+    p_die = p_die * np.where(ev["icu"], 6.0, 1.0)
+    dies = ev["admitted"] & (ev["disch"] <= window_end) & (rv.random(len(p_die)) < p_die)
+    death = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(death, ev["pat"][dies], ev["disch"][dies])
+    dies &= ev["disch"] == death[ev["pat"]]
+    ev = {k: v[ev["arrive"] < death[ev["pat"]]] for k, v in ev.items()}
+    dies = ev["admitted"] & (ev["disch"] == death[ev["pat"]])
+
+    # ---- visits of the acute episodes: ED part, observation, inpatient part
+    is_ed = ev["kind"] == 0
+    inpt_in = ev["admitted"] & (ev["admit"] <= window_end)
+    vis = {
+        "pat": np.concatenate([ev["pat"][is_ed], ev["pat"][ev["kind"] == 1], ev["pat"][inpt_in]]),
+        "type": np.concatenate(
+            [
+                np.full(is_ed.sum(), EMER),
+                np.full((ev["kind"] == 1).sum(), OBSV),
+                np.full(inpt_in.sum(), INPT),
+            ]
+        ),
+        "admit": np.concatenate(
+            [ev["arrive"][is_ed], ev["arrive"][ev["kind"] == 1], ev["admit"][inpt_in]]
+        ),
+        "disch": np.concatenate(
+            [ev["ed_out"][is_ed], ev["disch"][ev["kind"] == 1], ev["disch"][inpt_in]]
+        ),
+        "dept": np.concatenate(
+            [
+                np.full(is_ed.sum(), dept_index("EMER")),
+                ev["dept"][ev["kind"] == 1],
+                ev["dept"][inpt_in],
+            ]
+        ),
+        "esi": np.concatenate(
+            [ev["esi"][is_ed], np.zeros((ev["kind"] == 1).sum() + inpt_in.sum(), np.int64)]
+        ),
+        "src": np.concatenate(
+            [ev["src"][is_ed], ev["src"][ev["kind"] == 1], ev["src"][inpt_in]]
+        ).astype("S4"),
+        "icu": np.concatenate(
+            [np.zeros(is_ed.sum() + (ev["kind"] == 1).sum(), bool), ev["icu"][inpt_in]]
+        ),
+        "surgical": np.concatenate(
+            [np.zeros(is_ed.sum() + (ev["kind"] == 1).sum(), bool), ev["surgical"][inpt_in]]
+        ),
+        "expired": np.concatenate(
+            [np.zeros(is_ed.sum() + (ev["kind"] == 1).sum(), bool), dies[inpt_in]]
+        ),
+        "admitted_from_ed": np.concatenate(
+            [
+                ev["admitted"][is_ed] & inpt_in[is_ed],
+                np.zeros((ev["kind"] == 1).sum() + inpt_in.sum(), bool),
+            ]
+        ),
+        "appt": np.full(is_ed.sum() + (ev["kind"] == 1).sum() + inpt_in.sum(), -1, dtype=np.int64),
+    }
+    # ED arrivals come by themselves or by ambulance; the code set has SELF and TRNS
+    ed_rows = vis["type"] == EMER
+    vis["src"][ed_rows] = np.where(rv.random(ed_rows.sum()) < 0.04, b"TRNS", b"SELF")
+
+    # ---- episodes as [start, end] per patient, to keep appointments out of hospital stays
+    ep_end = np.where(ev["admitted"], ev["disch"], ev["ed_out"])
+    ep_end = np.where(ep_end > window_end, np.int64(2**34), ep_end)
+    ep_key = ev["pat"] * np.int64(2**36) + ev["arrive"]  # sorted: events are by patient, time
+
+    # ---- appointments
+    appt = _appointments(ctx, r, block, pt, ev, staff, death, dies)
+    # appointments inside an episode: cancelled when booked before it, else never made
+    na0 = len(appt["pat"])
+    inside = np.zeros(na0, bool)
+    ep_start = np.zeros(na0, np.int64)
+    if len(ev["pat"]):
+        a_key = appt["pat"] * np.int64(2**36) + appt["start"] + 2 * HOUR
+        j = np.searchsorted(ep_key, a_key, side="right") - 1
+        jj = np.maximum(j, 0)
+        inside = (j >= 0) & (ev["pat"][jj] == appt["pat"]) & (ep_end[jj] + HOUR >= appt["start"])
+        ep_start = ev["arrive"][jj]
+    booked_before = appt["booked"] < ep_start - HOUR
+    drop = inside & ~booked_before
+    cancel = inside & booked_before
+    appt["status"] = np.where(cancel, 2, appt["status"])
+    lo = appt["booked"]
+    hi = np.minimum(np.minimum(ep_start - HOUR, appt["start"]), window_end)
+    canc = lo + (r.random(na0) * np.maximum(hi - lo, 0)).astype(np.int64)
+    appt["canc"] = np.where(cancel, canc, appt["canc"])
+    appt = {k: v[~drop] for k, v in appt.items()}
+
+    # ---- outpatient and telehealth visits of completed appointments
+    comp = np.flatnonzero(appt["status"] == 0)
+    nc = len(comp)
+    o_admit = appt["start"][comp] + r.integers(0, 600, nc)
+    o_disch = o_admit + appt["dur"][comp] * 60 + r.integers(300, 2100, nc)
+    tele = appt["type"][comp] == 5
+    new = appt["type"][comp] == 0
+    out_vis = {
+        "pat": appt["pat"][comp],
+        "type": np.where(tele, TELE, OUTP),
+        "admit": o_admit,
+        "disch": o_disch,
+        "dept": appt["dept"][comp],
+        "esi": np.zeros(nc, np.int64),
+        "src": np.where(new & (r.random(nc) < 0.5), b"REF", b"CLIN").astype("S4"),
+        "icu": np.zeros(nc, bool),
+        "surgical": np.zeros(nc, bool),
+        "expired": np.zeros(nc, bool),
+        "admitted_from_ed": np.zeros(nc, bool),
+        "appt": comp,
+    }
+    vis = {k: np.concatenate([vis[k], out_vis[k]]) for k in vis}
+    order = np.lexsort((vis["type"], vis["admit"], vis["pat"]))
+    vis = {k: v[order] for k, v in vis.items()}
+    nv = len(vis["pat"])
+    vis["open"] = vis["disch"] > window_end
+
+    # ---- attending, rooms
+    adm_day = vis["admit"] // DAY
+    dis_day = np.where(vis["open"], D - 1, vis["disch"] // DAY)
+    att = np.full(nv, -1, dtype=np.int64)
+    from_appt = vis["appt"] >= 0
+    att[from_appt] = appt["prov"][vis["appt"][from_appt]]
+    acute = ~from_appt
+    roles_by_type = {EMER: PROVIDER_ROLES, OBSV: (b"PHYS", b"NP", b"PA"), INPT: (b"PHYS", b"SURG")}
+    for t, roles in roles_by_type.items():
+        rows = np.flatnonzero(acute & (vis["type"] == t))
+        att[rows] = staff.pick(rv, adm_day[rows], dis_day[rows], roles, vis["dept"][rows])
+    beds = block_beds(ctx, block)
+    bed_cls = np.where(vis["type"] == EMER, 2, np.where(vis["icu"], 1, 0))
+    needs_bed = np.isin(vis["type"], [EMER, OBSV, INPT])
+    stay_end = np.where(vis["open"], np.int64(2**34), vis["disch"])
+    rows = np.flatnonzero(needs_bed)
+    bed = np.full(nv, -1, dtype=np.int64)
+    bed[rows] = assign_beds(
+        rv, beds, vis["admit"][rows], stay_end[rows], bed_cls[rows], vis["dept"][rows]
+    )
+    room = np.full(nv, -1, dtype=np.int64)
+    room[bed >= 0] = beds.room[bed[bed >= 0]]
+    room[from_appt] = appt["room"][vis["appt"][from_appt]]
+
+    # ---- disposition, complaint (from the primary diagnosis)
+    disp = np.full(nv, b"HOME", dtype="S4")
+    u = rv.random(nv)
+    ed = vis["type"] == EMER
+    disp[ed] = np.where(u[ed] < 0.03, b"AMA", np.where(u[ed] < 0.05, b"TRNS", b"HOME"))
+    disp[ed & vis["admitted_from_ed"]] = b"ADMT"
+    ip = vis["type"] == INPT
+    old = (pt["age_start"][vis["pat"]] + vis["admit"] / (DAY * 365.25)) >= 70
+    disp[ip] = np.select(
+        [
+            u[ip] < 0.12 + 0.1 * old[ip],
+            u[ip] < 0.26 + 0.15 * old[ip],
+            u[ip] < 0.28 + 0.15 * old[ip],
+            u[ip] < 0.29 + 0.15 * old[ip],
+        ],
+        [b"HHC", b"SNF", b"TRNS", b"AMA"],
+        b"HOME",
+    )
+    disp[vis["expired"]] = b"EXPD"
+    age_visit = pt["age_start"][vis["pat"]] + vis["admit"] / (DAY * 365.25)
+    prim = np.full(nv, -1, dtype=np.int64)
+    prim[from_appt] = appt["code"][vis["appt"][from_appt]]
+    prim[acute] = clinical.pick_codes(
+        rv,
+        vis["dept"][acute],
+        pt["female"][vis["pat"][acute]],
+        age_visit[acute],
+        adm_day[acute],
+        ctx,
+    )
+    icd = clinical.icd_table()
+
+    # ---- amend the patients' death dates
+    died = death < np.iinfo(np.int64).max
+    patn = state["columns"]["PATN"]
+    death_date = to_date(ctx, np.where(died, death, 0))
+    patn["PATN_DTH_DT"] = Masked(np.where(died, death_date, patn["PATN_DTH_DT"].values), ~died)
+    patn["PATN_ACTV_FLG"] = np.where(died, b"N", patn["PATN_ACTV_FLG"])
+    death_ts = to_ts(ctx, np.where(died, death, 0))
+    patn["REC_UPDT_TS"] = np.where(
+        died, np.maximum(patn["REC_UPDT_TS"], death_ts), patn["REC_UPDT_TS"]
+    )
+    _amend_allergies(ctx, state, died, death_date, death_ts)
+
+    # ---- outputs
+    vid = row_keys("VS", block, nv, salt=13)
+    aid = row_keys("AP", block, len(appt["pat"]), salt=12)
+    pid = state["patient_id"]
+    admit_ts = to_ts(ctx, vis["admit"])
+    disch_ts = to_ts(ctx, np.minimum(vis["disch"], window_end))
+    room_ids = ctx.col("ROMS", "ROMS_ID")
+    dpmt = department_ids()
+    state.update(
+        visit_id=vid,
+        visit_patient=vis["pat"],
+        visit_type=VISIT_TYPES[vis["type"]],
+        visit_type_idx=vis["type"],
+        visit_admit_s=vis["admit"],
+        visit_discharge_s=np.where(vis["open"], window_end, vis["disch"]),
+        visit_open=vis["open"],
+        visit_admit=admit_ts,
+        visit_discharge=np.where(vis["open"], np.datetime64("NaT", "s"), disch_ts),
+        visit_dept_idx=vis["dept"],
+        visit_dept=dpmt[vis["dept"]],
+        visit_room_idx=room,
+        visit_room=np.where(room >= 0, room_ids[np.maximum(room, 0)], b""),
+        visit_attending_idx=att,
+        visit_attending=staff.ids[att],
+        visit_prim_code=prim,
+        visit_icu=vis["icu"],
+        visit_surgical=vis["surgical"],
+        visit_age=age_visit,
+        visit_female=pt["female"][vis["pat"]],
+        visit_nights=np.where(ip, (np.minimum(vis["disch"], window_end + 1) // DAY) - adm_day, 0),
+        patient_death_s=death,
+        appt_id=aid,
+        bed_unplaced=int((needs_bed & (room < 0) & ~ed).sum()),
+        ed_hallway=int((ed & (room < 0)).sum()),
+    )
+    rv2 = ctx.rng("VIST.audit", block)
+    state["vist_columns"] = {
+        "VIST_ID": vid,
+        "PATN_ID": pid[vis["pat"]],
+        "APPT_ID": Masked(
+            aid[np.maximum(vis["appt"], 0)] if len(aid) else np.full(nv, b""), ~from_appt
+        ),
+        "VIST_ATND_STFF_ID": staff.ids[att],
+        "DPMT_ID": dpmt[vis["dept"]],
+        "ROMS_ID": Masked(state["visit_room"], room < 0),
+        "VIST_TYP_CD": VISIT_TYPES[vis["type"]],
+        "VIST_ADMT_TS": admit_ts,
+        "VIST_DSCH_TS": Masked(disch_ts, vis["open"]),
+        "VIST_ADMT_SRC_CD": vis["src"],
+        "VIST_DSCH_DISP_CD": Masked(disp, vis["open"]),
+        "VIST_CHF_CMPLT_TXT": icd["complaint"][prim],
+        "VIST_ESI_LVL": Masked(vis["esi"], ~ed),
+        **audit(ctx, rv2, np.where(vis["open"], admit_ts, disch_ts)),
+    }
+    _daily_activity(ctx, state, vis, ip)
+
+    # ---- APPT columns
+    na = len(appt["pat"])
+    st = appt["status"]
+    status = np.array([b"COMP", b"NOSH", b"CANC", b"SCHD"])[st]
+    reason = cat(APPT_REASON_PREFIX[appt["type"]], icd["complaint"][appt["code"]])
+    checkin = np.maximum(appt["start"] - r.integers(120, 1200, na), appt["booked"])
+    created = to_ts(ctx, appt["booked"])
+    rec = audit(ctx, r, created)
+    last_event = np.where(st == 2, appt["canc"], np.where(st == 3, appt["booked"], appt["start"]))
+    rec["REC_UPDT_TS"] = np.minimum(
+        np.maximum(rec["REC_UPDT_TS"], to_ts(ctx, last_event)), ctx.end_ts
+    )
+    state["appt_status"] = status
+    return {
+        "APPT_ID": aid,
+        "PATN_ID": pid[appt["pat"]],
+        "APPT_PRVDR_STFF_ID": staff.ids[appt["prov"]],
+        "DPMT_ID": dpmt[appt["dept"]],
+        "ROMS_ID": Masked(
+            np.where(appt["room"] >= 0, room_ids[np.maximum(appt["room"], 0)], b""),
+            appt["room"] < 0,
+        ),
+        "APPT_TYP_CD": APPT_TYPES[appt["type"]],
+        "APPT_SCHD_DT": to_date(ctx, appt["start"]),
+        "APPT_STRT_TM": appt["start"] % DAY,
+        "APPT_DUR_MIN": appt["dur"],
+        "APPT_BKD_TS": created,
+        "APPT_STS_CD": status,
+        "APPT_RSN_TXT": reason,
+        "APPT_CHKIN_TS": Masked(to_ts(ctx, checkin), st != 0),
+        "APPT_CANC_TS": Masked(to_ts(ctx, appt["canc"]), st != 2),
+        **rec,
+    }
+
+
+def visit_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    return state.pop("vist_columns")
+
+
+def _amend_allergies(
+    ctx: Context, state: dict, died: np.ndarray, death_date: np.ndarray, death_ts: np.ndarray
+) -> None:
+    """Nothing is recorded after a death: allergy records move to the death date at latest."""
+    ptal = state["columns"].get("PTAL")
+    if ptal is None or not died.any():
+        return
+    owner = state["allergy_patient"]
+    late = died[owner] & (ptal["PTAL_RCRD_DT"] > death_date[owner])
+    if not late.any():
+        return
+    rec = np.where(late, death_date[owner], ptal["PTAL_RCRD_DT"])
+    ptal["PTAL_RCRD_DT"] = rec
+    onset = ptal["PTAL_ONST_DT"]
+    ptal["PTAL_ONST_DT"] = Masked(np.minimum(onset.values, rec), onset.null)
+    ptal["REC_CRTD_TS"] = np.where(
+        late, np.minimum(ptal["REC_CRTD_TS"], death_ts[owner]), ptal["REC_CRTD_TS"]
+    )
+    ptal["REC_UPDT_TS"] = np.maximum(ptal["REC_UPDT_TS"], ptal["REC_CRTD_TS"])
+
+
+def _daily_activity(ctx: Context, state: dict, vis: dict, ip: np.ndarray) -> None:
+    D = ctx.days
+    day = np.minimum(vis["admit"] // DAY, D - 1)
+    census = np.zeros(D + 1, np.int64)
+    a = day[ip]
+    b = np.minimum(np.where(vis["open"][ip], D, vis["disch"][ip] // DAY), D)
+    np.add.at(census, a, 1)
+    np.add.at(census, b, -1)
+    # keys follow supply_chain.DRIVERS; treatments add PROCEDURE, SURGERY and LAB_TEST
+    state["daily_activity"] = {
+        "ED_VISIT": np.bincount(day[vis["type"] == EMER], minlength=D),
+        "OUTPATIENT_VISIT": np.bincount(day[vis["type"] == OUTP], minlength=D),
+        "TELEHEALTH_VISIT": np.bincount(day[vis["type"] == TELE], minlength=D),
+        "OBSERVATION_STAY": np.bincount(day[vis["type"] == OBSV], minlength=D),
+        "ADMISSION": np.bincount(day[ip], minlength=D),
+        # patients in a bed at the end of each day (nights)
+        "INPATIENT_DAY": np.cumsum(census)[:D],
+        "ALL_VISITS": np.bincount(day[vis["type"] != TELE], minlength=D),
+    }
+
+
+def _appointments(
+    ctx: Context,
+    r: np.random.Generator,
+    block: int,
+    pt: dict,
+    ev: dict,
+    staff: StaffIndex,
+    death: np.ndarray,
+    dies: np.ndarray,
+) -> dict:
+    """Bookings: wanted days and departments, then the block's own provider slots."""
+    sc = ctx.scenario
+    D = ctx.days
+    H = int(sc.future_booking_horizon_days)
+    last_day = D - 1 + H
+    n = len(pt["e0"])
+    e0, age, female = pt["e0"], pt["age_end"], pt["female"]
+    age_f = np.select([age < 5, age < 18, age < 45, age < 65], [1.6, 0.7, 0.75, 1.1], 1.6)
+    g = r.gamma(1.2, 1 / 1.2, n) * (0.6 + 0.4 * pt["frail"])
+    n_appt = r.poisson(sc.appointments_per_patient_year * age_f * g * (last_day + 1 - e0) / 365.25)
+    pat = np.repeat(np.arange(n), n_appt)
+    m = len(pat)
+    want = e0[pat] + (r.random(m) * (last_day + 1 - e0[pat])).astype(np.int64)
+    age_at = pt["age_start"][pat] + want / 365.25
+    dept = pick_dept(
+        r, reference.column("departments", "visit_weight", np.float64), female[pat], age_at
+    )
+    kind = np.zeros(m, dtype=np.int64)
+    # follow-ups after inpatient discharges
+    fu = (
+        np.flatnonzero(
+            ev["admitted"] & ~dies & (r.random(len(ev["pat"])) < sc.post_discharge_followup_rate)
+        )
+        if len(ev["pat"])
+        else np.zeros(0, int)
+    )
+    fu_pat = ev["pat"][fu]
+    fu_day = ev["disch"][fu] // DAY + r.integers(6, 16, len(fu))
+    fu_dept = np.where(ev["dept"][fu] == dept_index("ICU"), dept_index("MEDS"), ev["dept"][fu])
+    fu_dept = np.where(fu_dept == dept_index("EMER"), dept_index("FMED"), fu_dept)
+    pat = np.concatenate([pat, fu_pat])
+    want = np.concatenate([want, fu_day])
+    dept = np.concatenate([dept, fu_dept])
+    kind = np.concatenate([kind, np.ones(len(fu), np.int64)])
+    m = len(pat)
+    want = to_weekday(np.clip(want, e0[pat], last_day - 2), ctx)
+    # appointment type
+    u = r.random(m)
+    typ = np.searchsorted(
+        np.cumsum(APPT_TYPE_SHARES), r.random(m) * sum(APPT_TYPE_SHARES), side="right"
+    )
+    typ = np.minimum(typ, 4)
+    codes = np.array(dept_codes())
+    typ = np.where((typ == 2) & ~np.isin(codes[dept], ANNUAL_DEPTS), 1, typ)
+    typ = np.where((typ == 4) & ~np.isin(codes[dept], PROCEDURE_DEPTS), 3, typ)
+    typ = np.where(kind == 1, 1, typ)
+    typ = np.where(u < sc.telehealth_share, 5, typ)
+    dur = np.where((typ == 1) | (typ == 5), np.where(r.random(m) < 0.55, 15, 30), 30)
+
+    # ---- provider slots owned by this block, each used once
+    nb = ctx.n_blocks
+    KD = (last_day + 32) * SLOTS_PER_DAY
+    prov = np.full(m, -1, dtype=np.int64)
+    day = np.full(m, -1, dtype=np.int64)
+    slot = np.full(m, -1, dtype=np.int64)
+    used = np.zeros(0, dtype=np.int64)
+    pools = {}
+    prov_ok = np.isin(staff.role, PROVIDER_ROLES)
+    for d in np.unique(dept):
+        pools[d] = np.flatnonzero(prov_ok & (staff.dept == d))
+    for rnd in range(12):
+        todo = np.flatnonzero(prov < 0)
+        if not len(todo):
+            break
+        jit = r.integers(-2 * rnd, 2 * rnd + 1, len(todo)) if rnd else np.zeros(len(todo), np.int64)
+        dd = to_weekday(np.clip(want[todo] + jit, e0[pat[todo]], last_day - 2), ctx)
+        pp = np.full(len(todo), -1, dtype=np.int64)
+        for d, pool in pools.items():
+            mm = dept[todo] == d
+            if len(pool) and mm.any():
+                pp[mm] = pool[r.integers(0, len(pool), int(mm.sum()))]
+        ok = pp >= 0
+        res = (block - pp - dd * SLOTS_PER_DAY) % nb
+        ok &= res < SLOTS_PER_DAY
+        count = np.maximum((SLOTS_PER_DAY - 1 - res) // nb + 1, 1)
+        jj = res + nb * (r.random(len(todo)) * count).astype(np.int64)
+        ok &= jj < SLOTS_PER_DAY
+        ok &= (staff.hire[np.maximum(pp, 0)] <= dd) & (staff.term[np.maximum(pp, 0)] >= dd)
+        key = np.maximum(pp, 0) * KD + dd * SLOTS_PER_DAY + jj
+        ok &= ~np.isin(key, used)
+        cand = np.flatnonzero(ok)
+        _, first = np.unique(key[cand], return_index=True)
+        win = cand[first]
+        t = todo[win]
+        prov[t], day[t], slot[t] = pp[win], dd[win], jj[win]
+        used = np.concatenate([used, key[win]])
+    got = prov >= 0
+    # one appointment per patient and day
+    sel = np.flatnonzero(got)
+    order = sel[np.lexsort((slot[sel], day[sel], pat[sel]))]
+    dup = np.concatenate(
+        [[False], (pat[order][1:] == pat[order][:-1]) & (day[order][1:] == day[order][:-1])]
+    )
+    keep = np.sort(order[~dup])
+    pat, dept, typ, dur, prov, day, slot = (a[keep] for a in (pat, dept, typ, dur, prov, day, slot))
+    m = len(pat)
+    start = (
+        day * DAY
+        + CLINIC_OPEN
+        + slot * SLOT_SECONDS
+        + np.where((dur == 15) & (r.random(m) < 0.5), 900, 0)
+    )
+    lead = (r.exponential(sc.booking_lead_days_mean, m) * DAY).astype(np.int64) + r.integers(
+        3600, DAY, m
+    )
+    reg_s = pt["reg_day"][pat] * DAY + 8 * HOUR
+    booked = np.minimum(np.maximum(start - lead, reg_s), start - 600)
+    window_end = D * DAY - 1
+    keep = (booked <= window_end) & (start < death[pat]) & (booked < death[pat])
+    pat, dept, typ, dur, prov, day, slot, start, booked = (
+        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, start, booked)
+    )
+    m = len(pat)
+    u = r.random(m)
+    status = np.where(
+        u < sc.no_show_rate, 1, np.where(u < sc.no_show_rate + sc.cancellation_rate, 2, 0)
+    )
+    status = np.where(start > window_end, 3, status)
+    canc = booked + (r.random(m) * (start - booked)).astype(np.int64)
+    # exam room: the provider's usual room in the department (telehealth has none)
+    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
+    room = np.full(m, -1, dtype=np.int64)
+    for d in np.unique(dept):
+        exam = np.flatnonzero((rtype == b"EXAM") & (rdept == d))
+        mm = dept == d
+        if len(exam):
+            room[mm] = exam[prov[mm] % len(exam)]
+    room = np.where(typ == 5, -1, room)
+    age_visit = pt["age_start"][pat] + start / (DAY * 365.25)
+    code = clinical.pick_codes(r, dept, female[pat], age_visit, day, ctx)
+    return {
+        "pat": pat,
+        "dept": dept,
+        "type": typ,
+        "dur": dur,
+        "prov": prov,
+        "start": start,
+        "booked": booked,
+        "status": status,
+        "canc": canc,
+        "room": room,
+        "code": code,
+    }
