@@ -88,6 +88,7 @@ def pick_codes(
     day: np.ndarray,
     ctx: Context,
     secondary: bool = False,
+    age_hi: np.ndarray | None = None,
 ) -> np.ndarray:
     """An ICD-10-CM row per visit, by weight among codes that fit the department, sex and age,
     respiratory codes weighted up in winter. Secondary picks may also use any code marked
@@ -102,7 +103,9 @@ def pick_codes(
     amp = ctx.scenario.respiratory_winter_amplitude
     doy = day_of_year(np.asarray(day, dtype=np.int64), ctx)
     season = 1 + amp * np.cos(2 * np.pi * (doy - 15) / 365.25)
+    # the code fits every age the patient has during the visit (``age`` .. ``age_hi``)
     years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
+    years_hi = years if age_hi is None else np.clip(np.floor(age_hi).astype(np.int64), 0, MAX_AGE)
     u = r.random(n)
     fb = int(np.flatnonzero(t["fallback"])[0])
     for lo in range(0, n, 4096):
@@ -113,7 +116,7 @@ def pick_codes(
         ok = (ok | extra[None, :]) & ~(t["fallback"][None, :] & (not secondary))
         ok &= np.where(female[sl, None], t["female_ok"][None, :], t["male_ok"][None, :])
         ok &= (t["min_age"][None, :] <= years[sl, None]) & (
-            t["max_age"][None, :] >= years[sl, None]
+            t["max_age"][None, :] >= years_hi[sl, None]
         )
         w = ok * t["weight"][None, :]
         w = np.where(t["seasonal"][None, :], w * season[sl, None], w)
@@ -227,20 +230,23 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     nv = len(vt)
     a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
     dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
+    age_hi = state["visit_age_hi"]
     inpt = vt == INPT
     # admitting diagnosis: often the primary one, else another of the department's codes
     ia = np.flatnonzero(inpt)
     adm_code = np.where(
         r.random(len(ia)) < 0.5,
         state["visit_prim_code"][ia],
-        pick_codes(r, dept[ia], female[ia], age[ia], a_s[ia] // DAY, ctx),
+        pick_codes(r, dept[ia], female[ia], age[ia], a_s[ia] // DAY, ctx, age_hi=age_hi[ia]),
     )
     # secondary diagnoses, more with age and for inpatients
     factor = np.select([vt == INPT, vt == EMER, vt == TELE, vt == OUTP], [1.8, 0.8, 0.5, 1.0], 1.0)
     lam = (sc.secondary_diagnoses_base + sc.secondary_diagnoses_per_year_of_age * age) * factor
     k = np.minimum(r.poisson(lam), 8)
     sv = np.repeat(np.arange(nv), k)
-    s_code = pick_codes(r, dept[sv], female[sv], age[sv], a_s[sv] // DAY, ctx, secondary=True)
+    s_code = pick_codes(
+        r, dept[sv], female[sv], age[sv], a_s[sv] // DAY, ctx, secondary=True, age_hi=age_hi[sv]
+    )
     rows_visit = np.concatenate([np.arange(nv), sv, ia])
     rows_code = np.concatenate([state["visit_prim_code"], s_code, adm_code])
     rows_kind = np.concatenate(
@@ -461,16 +467,16 @@ def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     n_rn = np.select(
         [vt == OUTP, vt == EMER, vt == OBSV, vt == INPT],
         [
-            r.random(nv) < 0.85,
-            1 + r.poisson(0.9, nv),
-            2 + r.poisson(0.5, nv),
-            np.minimum(2 + r.poisson(0.8 * np.minimum(days, 15)), 12),
+            1 + (r.random(nv) < 0.3),
+            1 + r.poisson(1.4, nv),
+            2 + r.poisson(0.8, nv),
+            np.minimum(2 + r.poisson(1.1 * np.minimum(days, 15)), 14),
         ],
         0,
     )
     n_res = np.select(
-        [vt == EMER, vt == OBSV, vt == INPT],
-        [r.random(nv) < 0.35, r.random(nv) < 0.35, r.random(nv) < 0.65],
+        [vt == OUTP, vt == EMER, vt == OBSV, vt == INPT],
+        [r.random(nv) < 0.2, r.random(nv) < 0.45, r.random(nv) < 0.4, r.random(nv) < 0.7],
         0,
     )
     n_cnsl = np.where(vt == INPT, r.random(nv) < 0.4, (vt == EMER) & (r.random(nv) < 0.08))

@@ -46,7 +46,7 @@ class Scenario:
     # --- staff
     annual_turnover: float = 0.10
     # --- outpatient clinic (generator/scheduling.py)
-    appointments_per_patient_year: float = 3.4
+    appointments_per_patient_year: float = 3.6
     no_show_rate: float = 0.18
     cancellation_rate: float = 0.10
     telehealth_share: float = 0.15
@@ -55,7 +55,7 @@ class Scenario:
     future_booking_horizon_days: int = 90
     post_discharge_followup_rate: float = 0.55
     # --- emergency department
-    ed_visits_per_patient_year: float = 0.9
+    ed_visits_per_patient_year: float = 1.0
     ed_admit_rate: float = 0.20
     # share of emergency arrivals placed in an observation stay instead of a plain ED visit
     observation_share_of_ed: float = 0.06
@@ -94,21 +94,21 @@ class Scenario:
     inpatient_los_sigma: float = 0.8
     icu_share_of_admissions: float = 0.10
     # extra chance that an inpatient stay is followed by a readmission within 30 days
-    readmission_rate: float = 0.11
+    readmission_rate: float = 0.13
     # in-hospital death: base chance per stay, times age and ICU factors
-    inpatient_mortality: float = 0.012
+    inpatient_mortality: float = 0.011
     # --- seasonality: winter peak of respiratory diagnoses and of emergency arrivals
     respiratory_winter_amplitude: float = 0.8
     ed_winter_amplitude: float = 0.12
     # --- clinical activity per visit (generator/clinical.py)
-    secondary_diagnoses_base: float = 0.15
+    secondary_diagnoses_base: float = 0.3
     secondary_diagnoses_per_year_of_age: float = 0.025
-    treatments_per_outpatient_visit: float = 0.75
-    treatments_per_ed_visit: float = 2.2
-    treatments_per_inpatient_day: float = 0.8
-    doses_per_outpatient_visit: float = 0.35
-    doses_per_ed_visit: float = 2.0
-    doses_per_inpatient_day: float = 7.0
+    treatments_per_outpatient_visit: float = 0.9
+    treatments_per_ed_visit: float = 2.6
+    treatments_per_inpatient_day: float = 1.0
+    doses_per_outpatient_visit: float = 0.5
+    doses_per_ed_visit: float = 2.6
+    doses_per_inpatient_day: float = 9.0
     dose_held_rate: float = 0.045
     dose_refused_rate: float = 0.025
     # --- revenue cycle

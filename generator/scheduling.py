@@ -291,17 +291,32 @@ def assign_beds(
     cls: np.ndarray,
     dept: np.ndarray,
 ) -> np.ndarray:
-    """Bed (index into ``beds``) per stay, -1 when none of the block's beds is free. Tiers:
-    the department's beds of the class, any bed of the class, then (ICU only) a general bed."""
+    """Bed (index into ``beds``) per stay, -1 when none of the block's beds is free. Long
+    stays are placed first (short ones fit around them). Tiers: the department's beds of the
+    class, any bed of the class, then (ICU only) a general bed; last, every bed in turn."""
     n = len(start)
     out = np.full(n, -1, dtype=np.int64)
-    acc_bed = np.zeros(0, np.int64)
-    acc_s = np.zeros(0, np.int64)
-    acc_e = np.zeros(0, np.int64)
-    tiers = [("dept", 4), ("class", 8), ("stepdown", 4)]
-    for tier, rounds in tiers:
+    acc = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    long_stay = (end - start) >= 5 * DAY
+    for batch in (long_stay, ~long_stay):
+        acc = _place(r, beds, start, end, cls, dept, out, batch, acc)
+    return out
+
+
+def _place(r, beds: Beds, start, end, cls, dept, out, batch, acc):
+    acc_bed, acc_s, acc_e = acc
+
+    def accept(t: np.ndarray, c: np.ndarray) -> None:
+        nonlocal acc_bed, acc_s, acc_e
+        ok = _free_of_conflict(acc_bed, acc_s, acc_e, c, start[t], end[t])
+        out[t[ok]] = c[ok]
+        acc_bed = np.concatenate([acc_bed, c[ok]])
+        acc_s = np.concatenate([acc_s, start[t[ok]]])
+        acc_e = np.concatenate([acc_e, end[t[ok]]])
+
+    for tier, rounds in (("dept", 4), ("class", 8), ("stepdown", 4)):
         for _ in range(rounds):
-            todo = np.flatnonzero(out < 0)
+            todo = np.flatnonzero((out < 0) & batch)
             if tier == "stepdown":
                 todo = todo[cls[todo] == 1]
             if not len(todo):
@@ -322,15 +337,21 @@ def assign_beds(
                 if len(pool):
                     cand[m] = pool[r.integers(0, len(pool), int(m.sum()))]
             have = cand >= 0
-            t, c = todo[have], cand[have]
-            if not len(t):
-                continue
-            ok = _free_of_conflict(acc_bed, acc_s, acc_e, c, start[t], end[t])
-            out[t[ok]] = c[ok]
-            acc_bed = np.concatenate([acc_bed, c[ok]])
-            acc_s = np.concatenate([acc_s, start[t[ok]]])
-            acc_e = np.concatenate([acc_e, end[t[ok]]])
-    return out
+            if have.any():
+                accept(todo[have], cand[have])
+    # every bed of the class in turn (ICU stays may also step down to a general bed)
+    for b in range(len(beds.room)):
+        fits = (cls == beds.cls[b]) | ((cls == 1) & (beds.cls[b] == 0))
+        todo = np.flatnonzero((out < 0) & batch & fits)
+        if len(todo):
+            accept(todo, np.full(len(todo), b, dtype=np.int64))
+    # the few left: one stay at a time, so that they cannot block each other
+    for i in np.flatnonzero((out < 0) & batch & (cls != 2)):
+        for b in np.flatnonzero((beds.cls == cls[i]) | ((cls[i] == 1) & (beds.cls == 0))):
+            accept(np.array([i]), np.array([b]))
+            if out[i] >= 0:
+                break
+    return acc_bed, acc_s, acc_e
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -720,7 +741,11 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         b"HOME",
     )
     disp[vis["expired"]] = b"EXPD"
-    age_visit = pt["age_start"][vis["pat"]] + vis["admit"] / (DAY * 365.25)
+    # ages in whole days / 365.25, with two days' margin: a code fits the patient's age on
+    # every day of the visit, whichever way a reader counts birthdays
+    born = pt["birth_day"][vis["pat"]]
+    age_visit = (adm_day - born - 2) / 365.25
+    age_hi = (dis_day - born + 2) / 365.25
     prim = np.full(nv, -1, dtype=np.int64)
     prim[from_appt] = appt["code"][vis["appt"][from_appt]]
     prim[acute] = clinical.pick_codes(
@@ -730,6 +755,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         age_visit[acute],
         adm_day[acute],
         ctx,
+        age_hi=age_hi[acute],
     )
     icd = clinical.icd_table()
 
@@ -773,6 +799,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         visit_icu=vis["icu"],
         visit_surgical=vis["surgical"],
         visit_age=age_visit,
+        visit_age_hi=age_hi,
         visit_female=pt["female"][vis["pat"]],
         visit_nights=np.where(ip, (np.minimum(vis["disch"], window_end + 1) // DAY) - adm_day, 0),
         patient_death_s=death,
@@ -1022,8 +1049,10 @@ def _appointments(
         if len(exam):
             room[mm] = exam[prov[mm] % len(exam)]
     room = np.where(typ == 5, -1, room)
-    age_visit = pt["age_start"][pat] + start / (DAY * 365.25)
-    code = clinical.pick_codes(r, dept, female[pat], age_visit, day, ctx)
+    born = pt["birth_day"][pat]
+    code = clinical.pick_codes(
+        r, dept, female[pat], (day - born - 2) / 365.25, day, ctx, age_hi=(day - born + 2) / 365.25
+    )
     return {
         "pat": pat,
         "dept": dept,
