@@ -472,7 +472,7 @@ def _acute_episodes(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarr
     re = _stays(ctx, r, re, pt)
     ev = {key: np.concatenate([ev[key], re[key]]) for key in ev}
     # --- keep episodes inside the window, registered, and not overlapping each other
-    ep_end = np.where(ev["admitted"], ev["disch"], ev["ed_out"])
+    ep_end = ev["disch"]  # the end of the last visit of the episode
     order = np.lexsort((ev["arrive"], ev["pat"]))
     ev = {key: v[order] for key, v in ev.items()}
     ep_end = ep_end[order]
@@ -645,7 +645,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     vis["src"][ed_rows] = np.where(rv.random(ed_rows.sum()) < 0.04, b"TRNS", b"SELF")
 
     # ---- episodes as [start, end] per patient, to keep appointments out of hospital stays
-    ep_end = np.where(ev["admitted"], ev["disch"], ev["ed_out"])
+    ep_end = ev["disch"]
     ep_end = np.where(ep_end > window_end, np.int64(2**34), ep_end)
     ep_key = ev["pat"] * np.int64(2**36) + ev["arrive"]  # sorted: events are by patient, time
 

@@ -76,6 +76,11 @@ INVARIANTS: dict[str, str] = {
         select v.vist_id from vist v join vist x
           on x.patn_id = v.patn_id and x.vist_dsch_disp_cd = 'EXPD'
         where v.vist_admt_ts > x.vist_dsch_ts""",
+    "patient_in_one_place_at_a_time": """
+        select a.vist_id from vist a join vist b
+          on a.patn_id = b.patn_id and a.vist_id < b.vist_id
+         and a.vist_admt_ts < coalesce(b.vist_dsch_ts, timestamp '9999-12-31')
+         and b.vist_admt_ts < coalesce(a.vist_dsch_ts, timestamp '9999-12-31')""",
     # ---- 4. order of events; inside the visit; nothing after the extract
     "booked_before_scheduled": """
         select appt_id from appt
