@@ -684,7 +684,7 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     }
 
 
-from generator import clinical, scheduling  # noqa: E402  (the clinical steps, beside their list)
+from generator import billing, clinical, scheduling  # noqa: E402  (steps beside their list)
 
 BLOCK_STEPS = [
     ("PATN", patient_block),
@@ -696,4 +696,5 @@ BLOCK_STEPS = [
     ("TRTM", clinical.treatment_block),
     ("MEDT", clinical.team_block),
     ("TMMD", clinical.dose_block),
+    *billing.BILLING_STEPS,
 ]
