@@ -10,14 +10,19 @@ from generator.registry import TABLES, Table
 
 
 def read_sql(table: Table, folder: Path, fmt: str = "csv") -> str:
-    """A DuckDB ``read_csv`` / ``read_parquet`` expression with every column's declared type."""
+    """A DuckDB ``read_csv`` / ``read_parquet`` expression with every column's declared type.
+
+    The same reading as the dbt DuckDB loader (macros/load_ehp_raw.sql): CSV with the
+    writer's dialect and explicit column types, Parquet cast to the same types.
+    """
     path = (Path(folder) / f"{table.file_stem}.{fmt}").as_posix().replace("'", "''")
     if fmt == "parquet":
-        return f"read_parquet('{path}')"
+        casts = ", ".join(f"cast({c.name} as {c.sql_type}) as {c.name}" for c in table.columns)
+        return f"(select {casts} from read_parquet('{path}'))"
     cols = ", ".join(f"'{c.name}': '{c.sql_type}'" for c in table.columns)
     return (
         f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
-        f"nullstr = '', columns = {{{cols}}})"
+        f"nullstr = '', auto_detect = false, columns = {{{cols}}})"
     )
 
 

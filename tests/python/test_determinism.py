@@ -53,3 +53,13 @@ def test_another_seed_changes_every_generated_table(tmp_path):
     for code in a:
         if ma["tables"][code]["rows"]:
             assert a[code] != b[code], f"{code} did not change with the seed"
+
+
+def test_parquet_same_bytes_whatever_the_workers(tmp_path):
+    a = generate(Options(scale=0.3, seed=11, out=tmp_path / "a", fmt="parquet", workers=1))
+    b = generate(Options(scale=0.3, seed=11, out=tmp_path / "b", fmt="parquet", workers=2))
+    assert _hashes(a) == _hashes(b)
+    files = sorted((tmp_path / "a").glob("*.parquet"))
+    assert len(files) == 22
+    for name in files:
+        assert name.read_bytes() == (tmp_path / "b" / name.name).read_bytes()
