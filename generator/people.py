@@ -684,6 +684,33 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     }
 
 
+def close_policies_at_death(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    """Once the clinical simulation has set death dates: a policy in force at death ends on
+    the death date, and a policy that would only have started later is never written."""
+    patn = state["columns"]["PATN"]
+    death = np.asarray(patn["PATN_DTH_DT"].values, dtype="datetime64[D]")
+    dead = ~np.asarray(patn["PATN_DTH_DT"].null, dtype=bool)
+    cols = state["columns"]["INSR"]
+    owner = state["policy_patient"]
+    died = dead[owner]
+    d = death[owner]
+    keep = ~died | (state["policy_eff"] <= d)
+    closes = died & keep & (state["policy_end"] > d)
+    end_null = np.asarray(cols["INSR_END_DT"].null, dtype=bool) & ~closes
+    end = np.where(closes, d, np.asarray(cols["INSR_END_DT"].values, dtype="datetime64[D]"))
+    cols["INSR_END_DT"] = Masked(end, end_null)
+    state["policy_end"] = np.where(closes, d, state["policy_end"])
+    updated = np.maximum(cols["REC_UPDT_TS"], at_time(ctx.rng("INSR-death", block), d, 9, 17))
+    cols["REC_UPDT_TS"] = np.where(closes, np.minimum(updated, ctx.end_ts), cols["REC_UPDT_TS"])
+    out = {
+        k: (Masked(v.values[keep], v.null[keep]) if isinstance(v, Masked) else v[keep])
+        for k, v in cols.items()
+    }
+    for k in [k for k in state if k.startswith("policy_")]:
+        state[k] = state[k][keep]
+    return out
+
+
 from generator import billing, clinical, scheduling  # noqa: E402  (steps beside their list)
 
 BLOCK_STEPS = [
@@ -696,5 +723,6 @@ BLOCK_STEPS = [
     ("TRTM", clinical.treatment_block),
     ("MEDT", clinical.team_block),
     ("TMMD", clinical.dose_block),
+    ("INSR", close_policies_at_death),
     *billing.BILLING_STEPS,
 ]

@@ -160,6 +160,7 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     arriving_po = np.full(arrivals.shape, -1, np.int64)
     on_order = np.zeros(s_n, bool)
     discrepancy = r.random(shape) < sc.inventory_discrepancy_rate
+    discrepancy[:, -1] = False  # the extract's last count is not verified yet: nothing found
     shrink = r.integers(-4, 3, shape)
     stock = level + qty
     next_po = 0
