@@ -258,3 +258,47 @@ def test_vendor_invoice_status(db, status):
     )
     late = scalar(db, "select avg(vpmt_pmnt_dt - vpmt_due_dt) from vpmt where vpmt_sts_cd = 'PAID'")
     assert 0 <= late <= 10
+
+
+# Invariants 11-14 as queries that must return 0, checked for several seeds and scales.
+ZERO_QUERIES = {
+    "line = qty x price": "select count(*) from mdbl where mdbl_ln_amt <> mdbl_qty * mdbl_unit_prc_amt",
+    "total = sum of lines": """select count(*) from bill b left join (select bill_id, sum(mdbl_ln_amt) s
+        from mdbl group by 1) l using (bill_id) where b.bill_tot_chrg_amt <> coalesce(l.s, 0)""",
+    "total = covered + adjustment + patient": """select count(*) from bill where bill_tot_chrg_amt <>
+        bill_insr_cvrd_amt + bill_cntr_adj_amt + bill_patn_resp_amt""",
+    "each given dose billed once": """select count(*) from tmmd d join bill b using (vist_id)
+        left join (select tmmd_id, count(*) n from mdbl group by 1) l using (tmmd_id)
+        where d.tmmd_sts_cd = 'GIVN' and coalesce(l.n, 0) <> 1""",
+    "each treatment billed once": """select count(*) from trtm t join bill b using (vist_id)
+        left join (select trtm_id, count(*) n from mdbl group by 1) l using (trtm_id) where coalesce(l.n, 0) <> 1""",
+    "payments within amounts": """select count(*) from bill b left join (select bill_id,
+        sum(pmnt_amt) filter (where pmnt_pyr_typ_cd = 'INSR') ins,
+        sum(pmnt_amt) filter (where pmnt_pyr_typ_cd = 'PATN') pat from pmnt group by 1) p using (bill_id)
+        where coalesce(p.ins, 0) > b.bill_insr_cvrd_amt or coalesce(p.pat, 0) + b.bill_wrtf_amt > b.bill_patn_resp_amt
+           or (b.bill_sts_cd = 'PAID') <> (coalesce(p.ins, 0) = b.bill_insr_cvrd_amt and coalesce(p.pat, 0) = b.bill_patn_resp_amt)""",
+    "dates in order": """select count(*) from pmnt p join bill b using (bill_id) join vist v using (vist_id)
+        where p.pmnt_dt < b.bill_dt or b.bill_dt < v.vist_dsch_ts::date""",
+    "inventory rolls forward": """select count(*) from (select *, lag(invn_cls_qty) over (partition by sply_id
+        order by invn_dt) prev from invn) where invn_cls_qty <> invn_open_qty + invn_rcvd_qty - invn_used_qty
+        + invn_adj_qty or invn_cls_qty < 0 or (prev is not null and prev <> invn_open_qty)""",
+    "receipts invoiced once": """select count(*) from invn i join sply s using (sply_id)
+        left join (select vpmt_po_no, count(*) n, any_value(vndr_id) v, sum(vpmt_inv_amt) a from vpmt group by 1) x
+        on x.vpmt_po_no = i.invn_po_no where i.invn_rcvd_qty > 0 and (coalesce(x.n, 0) <> 1
+        or x.v <> s.sply_prf_vndr_id or x.a <> i.invn_rcvd_qty * s.sply_unit_cst_amt)""",
+}
+
+
+@pytest.mark.parametrize(("seed", "scale"), [(0, 0.03), (1, 0.08), (2, 0.05), (3, 0.12)])
+def test_money_invariants_hold_for_other_seeds_and_scales(tmp_path, seed, scale):
+    from generator.engine import Options, generate
+    from generator.load import connect
+
+    generate(Options(scale=scale, seed=seed, out=tmp_path, workers=2))
+    con = connect(tmp_path)
+    try:
+        assert scalar(con, "select count(*) from bill") > 0
+        for name, sql in ZERO_QUERIES.items():
+            assert scalar(con, sql) == 0, name
+    finally:
+        con.close()
