@@ -16,13 +16,14 @@ ARGS_FILE := $(OUT)/.generate-args
 # regenerate when the arguments change, not only when the code does
 $(shell mkdir -p $(OUT); echo '$(GEN_ARGS)' | cmp -s - $(ARGS_FILE) 2>/dev/null || echo '$(GEN_ARGS)' > $(ARGS_FILE))
 
-.PHONY: build test test-fast generate lint format docs clean help
+.PHONY: build test test-fast generate lint format docs clean help bench
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
 	@echo "make test       linters, Python tests and the end-to-end dbt build test"
 	@echo "make test-fast  the fast Python tests only"
 	@echo "make generate   regenerate the CSVs in $(OUT)"
+	@echo "make bench      benchmark generator and loaders at scales 0.1, 1, 10 (BENCH_SCALES=0.1,1 to limit)"
 	@echo "make clean      remove generated data, the database and dbt artifacts"
 
 $(BIN)/.installed: pyproject.toml
@@ -60,6 +61,12 @@ test: lint
 
 test-fast: $(BIN)/.installed
 	$(BIN)/pytest -m "not slow"
+
+# Figures, not tests: generator speed and memory, dbt seed vs the DuckDB loader, the full
+# build at scale 10. Writes bench/results.md (and README's table on a full run); data in a
+# temporary folder. BENCH_SCALES=0.1,1 limits the scales.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf target logs dbt_packages $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generate-args
