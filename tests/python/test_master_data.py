@@ -413,7 +413,13 @@ def test_curated_catalogs_stay_the_same_size_and_people_grow(small_run, tmp_path
 
 
 def test_no_policy_runs_past_death(db):
-    assert scalar(db, """select count(*) from insr i join patn p using (patn_id)
+    assert (
+        scalar(
+            db,
+            """select count(*) from insr i join patn p using (patn_id)
         where p.patn_dth_dt is not null
-          and (i.insr_eff_dt > p.patn_dth_dt or coalesce(i.insr_end_dt, date '9999-12-31') > p.patn_dth_dt)""") == 0
+          and (i.insr_eff_dt > p.patn_dth_dt or coalesce(i.insr_end_dt, date '9999-12-31') > p.patn_dth_dt)""",
+        )
+        == 0
+    )
     assert scalar(db, "select count(*) from patn where patn_dth_dt is not null") > 0
