@@ -1,0 +1,38 @@
+with
+
+payments as (
+    select * from {{ ref('stg_ehp__pmnt') }}
+),
+
+bills as (
+    select * from {{ ref('stg_ehp__bill') }}
+),
+
+insurance_policies as (
+    select * from {{ ref('stg_ehp__insr') }}
+),
+
+final as (
+    select
+        payments.payment_id,
+        payments.bill_id,
+        payments.patient_id,
+        payments.payer_type,
+        coalesce(
+            insurance_policies.payer_type, 'self-pay'
+        ) as bill_payer_type,
+        payments.payment_method,
+        payments.transaction_reference,
+        payments.payment_date,
+        payments.payment_amount,
+        {{ dbt.datediff(
+            'bills.bill_date', 'payments.payment_date', 'day'
+        ) }} as days_after_bill
+    from payments
+    inner join bills
+        on payments.bill_id = bills.bill_id
+    left join insurance_policies
+        on bills.insurance_policy_id = insurance_policies.insurance_policy_id
+)
+
+select * from final
