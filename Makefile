@@ -16,12 +16,13 @@ ARGS_FILE := $(OUT)/.generate-args
 # regenerate when the arguments change, not only when the code does
 $(shell mkdir -p $(OUT); echo '$(GEN_ARGS)' | cmp -s - $(ARGS_FILE) 2>/dev/null || echo '$(GEN_ARGS)' > $(ARGS_FILE))
 
-.PHONY: build test test-fast generate lint format docs clean help bench
+.PHONY: build test test-fast generate lint format docs clean help answers bench
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
 	@echo "make test       linters, Python tests and the end-to-end dbt build test"
 	@echo "make test-fast  the fast Python tests only"
+	@echo "make answers    rewrite the known answers of the default dataset (seed 42, scale 0.1)"
 	@echo "make generate   regenerate the CSVs in $(OUT)"
 	@echo "make bench      benchmark generator and loaders at scales 0.1, 1, 10 (BENCH_SCALES=0.1,1 to limit)"
 	@echo "make clean      remove generated data, the database and dbt artifacts"
@@ -61,6 +62,11 @@ test: lint
 
 test-fast: $(BIN)/.installed
 	$(BIN)/pytest -m "not slow"
+
+# rebuild the default dataset's marts and rewrite its known answers: a data
+# change then shows up as a reviewed diff of tests/known_answers/*.json
+answers: $(BIN)/.installed
+	$(BIN)/python tests/python/known_answers.py --write
 
 # Figures, not tests: generator speed and memory, dbt seed vs the DuckDB loader, the full
 # build at scale 10. Writes bench/results.md (and README's table on a full run); data in a

@@ -1,0 +1,135 @@
+"""Known answers and realism: rebuild the default hospital's marts and check them.
+
+1. The headline figures equal the committed file exactly (rounded as stored):
+   any change in the data or the mart logic must come with `make answers` and
+   a reviewed diff of tests/known_answers/default_seed42_scale0.1.json.
+2. The figures sit within DATA_MODEL.md's realism targets, with the
+   tolerance stated for each (one two-year sample of 1,000 patients).
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from known_answers import ANSWERS_FILE, build_default_marts, compute
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def marts_db(tmp_path_factory):
+    return build_default_marts(tmp_path_factory.mktemp("known_answers"))
+
+
+@pytest.fixture(scope="module")
+def figures(marts_db) -> dict:
+    return compute(marts_db)
+
+
+@pytest.fixture(scope="module")
+def con(marts_db):
+    connection = duckdb.connect(str(marts_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def scalar(con, sql: str):
+    return con.execute(sql).fetchone()[0]
+
+
+def test_figures_equal_the_committed_answers(figures):
+    expected = json.loads(ANSWERS_FILE.read_text())["figures"]
+    assert figures == expected, (
+        "the default dataset's figures changed; if intended, run `make answers` and commit the diff"
+    )
+
+
+# (figure, target, tolerance): DATA_MODEL.md "Realism"
+REALISM = [
+    ("no_show_rate", 0.18, 0.03),
+    ("cancellation_rate", 0.10, 0.03),
+    ("readmission_rate_30_day", 0.14, 0.03),
+]
+
+
+@pytest.mark.parametrize(("figure", "target", "tolerance"), REALISM)
+def test_rates_within_realism_targets(figures, figure, target, tolerance):
+    assert abs(figures[figure] - target) <= tolerance, (figure, figures[figure])
+
+
+def test_average_length_of_stay_within_four_and_a_half_to_five_days(figures):
+    # target 4.5-5 days; 0.2 days of sampling tolerance either side
+    assert 4.3 <= figures["average_length_of_stay_days"] <= 5.2
+
+
+def test_the_as_of_date_is_the_extract_end_date(figures):
+    assert figures["as_of_date"] == "2024-12-31"
+
+
+def test_age_bands_and_sex_follow_published_shares(con):
+    shares = dict(
+        con.execute(
+            "select age_band, count(*) * 1.0 / sum(count(*)) over () from marts.dim_patients"
+            " group by age_band"
+        ).fetchall()
+    )
+    # 0-17 22 %, 18-44 36 %, 45-64 25 %, 65+ 17 %; +-5 points each
+    for band, target in {"0-17": 0.22, "18-44": 0.36, "45-64": 0.25, "65+": 0.17}.items():
+        assert abs(shares[band] - target) <= 0.05, (band, shares[band])
+    female = scalar(
+        con, "select avg(case when sex = 'female' then 1.0 else 0 end) from marts.dim_patients"
+    )
+    assert abs(female - 0.51) <= 0.04
+
+
+def test_about_a_fifth_of_emergency_visits_are_admitted(con):
+    admitted = scalar(
+        con,
+        "select avg(case when discharge_disposition = 'admitted as inpatient' then 1.0 else 0 end)"
+        " from marts.fct_visits where visit_type = 'emergency'",
+    )
+    assert abs(admitted - 0.20) <= 0.05
+
+
+def test_telehealth_is_about_fifteen_percent_of_appointments(con):
+    telehealth = scalar(
+        con,
+        "select avg(case when appointment_type = 'telehealth' then 1.0 else 0 end)"
+        " from marts.fct_appointments",
+    )
+    assert abs(telehealth - 0.15) <= 0.03
+
+
+def test_insurers_pay_thirty_to_sixty_days_after_the_bill(con):
+    low, mean, high = con.execute(
+        "select min(days_after_bill), avg(days_after_bill), max(days_after_bill)"
+        " from marts.fct_payments where payer_type = 'insurer'"
+    ).fetchone()
+    assert low >= 30
+    assert high <= 60
+    assert 35 <= mean <= 55
+
+
+def test_respiratory_diagnoses_peak_in_winter(con):
+    winter, summer = con.execute(
+        "select"
+        " avg(case when icd10_code like 'J%' then 1.0 else 0 end)"
+        "   filter (where extract(month from diagnosis_date) in (12, 1, 2)),"
+        " avg(case when icd10_code like 'J%' then 1.0 else 0 end)"
+        "   filter (where extract(month from diagnosis_date) in (6, 7, 8))"
+        " from marts.fct_diagnoses where is_primary"
+    ).fetchone()
+    assert winter > 1.5 * summer
+
+
+def test_about_five_percent_of_patient_balances_are_written_off(con):
+    # bills old enough to be written off; +-2 points: a non-paying patient who
+    # paid their only instalment leaves nothing to write off (measured 3.4 %)
+    written_off = scalar(
+        con,
+        "select avg(case when written_off_amount > 0 then 1.0 else 0 end) from marts.fct_bills"
+        " where patient_responsibility_amount > 0 and days_since_bill > 120",
+    )
+    assert abs(written_off - 0.05) <= 0.02
