@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from generator import __version__, columns, registry, rng
 from generator.scenario import Scenario
-from generator.writer import Output
+from generator.writer import Chunk, Output, prepare
 
 BLOCK_PATIENTS = 2_000
 PATIENTS_PER_SCALE = 10_000
@@ -133,18 +133,20 @@ def block_steps() -> list[tuple[str, Callable[[Context, int, dict[str, Any]], di
     return list(people.BLOCK_STEPS)
 
 
-BlockResult = tuple[dict[str, pa.Table], dict[str, np.ndarray]]
+BlockResult = tuple[dict[str, Chunk], dict[str, np.ndarray]]
 
 
 def _block(ctx: Context, block: int) -> BlockResult:
-    """One block's tables, and its daily activity (for the hospital-wide roll-ups)."""
+    """One block's tables, encoded for the output format (in the worker, so encoding runs in
+    parallel too), and its daily activity (for the hospital-wide roll-ups)."""
     state: dict[str, Any] = {"columns": {}}
     for code, step in block_steps():
         state["columns"][code] = step(ctx, block, state)
-    tables = {
-        code: columns.build(registry.TABLES[code], cols) for code, cols in state["columns"].items()
-    }
-    return tables, state.get("daily_activity", {})
+    chunks = {}
+    for code, cols in state["columns"].items():
+        table = registry.TABLES[code]
+        chunks[code] = prepare(table, columns.build(table, cols), ctx.opts.fmt)
+    return chunks, state.get("daily_activity", {})
 
 
 def _rollups(ctx: Context, activity: dict[str, np.ndarray]) -> Iterator[tuple[str, pa.Table]]:
@@ -184,11 +186,11 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
             if progress:
                 progress(code, table.num_rows)
         activity: dict[str, np.ndarray] = {}
-        for tables, block_activity in _blocks(ctx, opts.workers):
-            for code, table in tables.items():
-                output.write(registry.TABLES[code], table)
+        for chunks, block_activity in _blocks(ctx, opts.workers):
+            for code, chunk in chunks.items():
+                output.append(registry.TABLES[code], chunk)
                 if progress:
-                    progress(code, table.num_rows)
+                    progress(code, chunk.rows)
             for key, counts in block_activity.items():
                 activity[key] = activity.get(key, 0) + np.asarray(counts, dtype=np.int64)
         for code, table in _rollups(ctx, activity):

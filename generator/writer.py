@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,6 +44,30 @@ class _HashingFile(io.RawIOBase):
         return self.raw.write(mv)
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """One block of one table, ready to append: CSV bytes, or the Arrow table for Parquet.
+
+    Made by :func:`prepare`, which the engine calls in its worker threads: pyarrow encodes
+    CSV without holding the GIL, so blocks are encoded in parallel and the thread that
+    writes the files only appends bytes in block order.
+    """
+
+    rows: int
+    data: pa.Buffer | pa.Table
+
+
+def prepare(table: Table, data: pa.Table, fmt: str) -> Chunk:
+    """Check a block against the registry's schema and encode it for ``fmt``."""
+    if data.schema != table.schema:
+        raise ValueError(f"{table.code}: schema differs from the registry")
+    if fmt != "csv":
+        return Chunk(data.num_rows, data)
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(data, out, pacsv.WriteOptions(include_header=False))
+    return Chunk(data.num_rows, out.getvalue())
+
+
 class TableSink:
     """One table's output: a temporary file written block by block."""
 
@@ -59,17 +84,16 @@ class TableSink:
             self._out.write((",".join(table.column_names) + "\n").encode())
 
     def write(self, data: pa.Table) -> None:
-        if data.schema != self.table.schema:
-            raise ValueError(f"{self.table.code}: schema differs from the registry")
-        if self.fmt == "csv":
-            buf = io.BytesIO()
-            pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
-            self._out.write(buf.getbuffer())
+        self.append(prepare(self.table, data, self.fmt))
+
+    def append(self, chunk: Chunk) -> None:
+        if isinstance(chunk.data, pa.Buffer):
+            self._out.write(memoryview(chunk.data))
         else:
             if self._parquet is None:
                 self._parquet = pq.ParquetWriter(self._out, self.table.schema, compression="zstd")
-            self._parquet.write_table(data, row_group_size=max(1, data.num_rows))
-        self.rows += data.num_rows
+            self._parquet.write_table(chunk.data, row_group_size=max(1, chunk.rows))
+        self.rows += chunk.rows
 
     def close(self) -> dict[str, Any]:
         if self.fmt == "parquet":
@@ -112,6 +136,9 @@ class Output:
 
     def write(self, table: Table, data: pa.Table) -> None:
         self.sink(table).write(data)
+
+    def append(self, table: Table, chunk: Chunk) -> None:
+        self.sink(table).append(chunk)
 
     def commit(self, meta: dict[str, Any]) -> dict[str, Any]:
         files = {code: s.close() for code, s in self.sinks.items()}
