@@ -57,6 +57,8 @@ def built(tmp_path_factory) -> Path:
 
 def test_dbt_build_runs_every_test_and_all_pass(built):
     results = json.loads((built / "target" / "run_results.json").read_text())["results"]
+    # dbt build lists exposures (the dashboards reading the marts) as no-ops
+    results = [r for r in results if not r["unique_id"].startswith("exposure.")]
     statuses = {r["status"] for r in results}
     assert statuses <= {"success", "pass"}, [
         r for r in results if r["status"] not in ("success", "pass")
