@@ -9,7 +9,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -28,8 +33,10 @@ def figures(marts_db) -> dict:
     return compute(marts_db)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def con(marts_db):
+    # per test: mf (below) opens the database for writing and needs no other
+    # connection held
     connection = duckdb.connect(str(marts_db), read_only=True)
     yield connection
     connection.close()
@@ -133,3 +140,25 @@ def test_about_five_percent_of_patient_balances_are_written_off(con):
         " where patient_responsibility_amount > 0 and days_since_bill > 120",
     )
     assert abs(written_off - 0.05) <= 0.02
+
+
+def test_semantic_layer_validates_and_answers_from_duckdb(marts_db, figures):
+    """`mf validate-configs` passes and `mf query` gives the marts' visit count."""
+    project = marts_db.parent
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project), "EHP_DUCKDB_PATH": str(marts_db)}
+    mf = Path(sys.executable).with_name("mf")
+
+    def run(*args: str) -> str:
+        res = subprocess.run(
+            [str(mf), *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
+        return res.stdout
+
+    assert "ERRORS: 0" in run("validate-configs")
+    out = run("query", "--metrics", "visits", "--group-by", "metric_time__month", "--csv", "v.csv")
+    assert "Success" in out or "query completed" in out
+    with (project / "v.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 24  # two years of months
+    assert sum(int(row["visits"]) for row in rows) == figures["visits"]
