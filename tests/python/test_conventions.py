@@ -1,0 +1,104 @@
+"""The project's conventions (scripts/check_conventions.py) hold on the built manifest,
+and each rule fails, naming file and line, on a copy of the project with bad models."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import check_conventions
+import dbt_manifest as dm
+import pytest
+from conftest import PROJECT_FILES
+from helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+BAD_MODELS = {
+    # two raw tables, a join and an aggregate in staging; no YAML at all
+    "models/staging/ehp/stg_ehp__zzz.sql": """\
+select
+    p.patn_id,
+    count(*) as visit_count
+from {{ ehp_source('patn') }} as p
+inner join {{ ehp_source('vist') }} as v on p.patn_id = v.patn_id
+group by p.patn_id
+""",
+    "models/staging/ehp/staging_patients.sql": "select * from {{ ehp_source('patn') }}\n",
+    "models/intermediate/core/int_patients_from_marts.sql": (
+        "select patient_id from {{ ref('dim_patients') }}\n"
+    ),
+    "models/marts/core/patient_summary.sql": (
+        "{{ config(contract={'enforced': false}) }}\nselect 1 as patient_count\n"
+    ),
+}
+
+
+def test_the_built_project_follows_its_conventions(built):
+    problems = check_conventions.check(dm.load(built / "target" / "manifest.json"))
+    assert not problems, "\n" + "\n".join(map(str, problems))
+
+
+@pytest.fixture(scope="module")
+def bad_project(tmp_path_factory) -> Path:
+    proj = tmp_path_factory.mktemp("bad")
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            (proj / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, proj / name)
+    for name, sql in BAD_MODELS.items():
+        (proj / name).write_text(sql)
+    env = {**os.environ, "DBT_PROFILES_DIR": str(proj), "EHP_DUCKDB_PATH": str(proj / "x.duckdb")}
+    res = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--vars", "{ehp_loader: duckdb}"],
+        cwd=proj,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stdout[-3000:]
+    return proj
+
+
+def test_each_rule_fails_with_file_and_line(bad_project):
+    problems = check_conventions.check(
+        dm.load(bad_project / "target" / "manifest.json"), bad_project
+    )
+    found = {(p.path, p.line, p.rule) for p in problems}
+    staging = "models/staging/ehp/stg_ehp__zzz.sql"
+    expected = {
+        (staging, 1, "documented"),
+        (staging, 1, "primary-key"),
+        (staging, 4, "staging-source"),
+        (staging, 5, "staging-sql"),  # the join
+        (staging, 6, "staging-sql"),  # the group by
+        (staging, 3, "staging-sql"),  # count(
+        ("models/staging/ehp/staging_patients.sql", 1, "naming"),
+        ("models/intermediate/core/int_patients_from_marts.sql", 1, "layers"),
+        ("models/marts/core/patient_summary.sql", 1, "naming"),
+        ("models/marts/core/patient_summary.sql", 1, "contract"),
+    }
+    assert expected <= found, "\n".join(map(str, problems))
+    assert {p.path for p in problems} == {name for name in BAD_MODELS}, "\n".join(
+        map(str, problems)
+    )
+
+
+def test_an_undocumented_column_points_to_its_yaml_line(bad_project):
+    manifest = dm.load(bad_project / "target" / "manifest.json")
+    node = manifest["nodes"]["model.proactivehealth.stg_ehp__patn"]
+    column = next(iter(node["columns"]))
+    node["columns"][column]["description"] = ""
+    problems = [p for p in check_conventions.check(manifest, bad_project) if p.rule == "documented"]
+    yml = "models/staging/ehp/_ehp__models.yml"
+    hit = [p for p in problems if p.path == yml]
+    assert len(hit) == 1, problems
+    lines = (bad_project / yml).read_text().splitlines()
+    assert lines[hit[0].line - 1].strip() == f"- name: {column}"
