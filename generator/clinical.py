@@ -656,9 +656,7 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         b"HELD",
         np.where(u < sc.dose_held_rate + sc.dose_refused_rate, b"RFSD", b"GIVN"),
     )
-    cost = np.round(ctx.col("MDCN", "MDCN_UNIT_CST_AMT")[med].astype(np.float64) * 100).astype(
-        np.int64
-    )
+    cost = ctx.col("MDCN", "MDCN_UNIT_CST_AMT")[med]  # cents
     fee = np.select([route == b"IV", np.isin(route, [b"IM", b"SC"])], [2500, 1200], 300)
     count = np.where(solid | (dose_unit == b"PUFF"), units, 1)
     charge = np.where(status == b"GIVN", cost * count * 4 + fee, 0)
