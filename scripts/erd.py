@@ -207,8 +207,8 @@ test, labelled with the foreign key; every column and type in `docs/erd.md`):
 
 def splice(text: str, section: str, path: str) -> str:
     start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < start:
-        sys.exit(f"{path}: no `{BEGIN}` ... `{END}` markers to put the ERD between")
+    if start < 0 or end < start or text.count(BEGIN) != 1 or text.count(END) != 1:
+        sys.exit(f"{path}: needs one `{BEGIN}` ... `{END}` pair to put the ERD between")
     return text[:start] + section + text[end + len(END) :]
 
 
