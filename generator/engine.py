@@ -166,7 +166,8 @@ def _blocks(ctx: Context, workers: int) -> Iterator[BlockResult]:
         for b in range(ctx.n_blocks):
             yield _block(ctx, b)
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         pending: list[Future] = []
         nxt = 0
         while nxt < ctx.n_blocks or pending:
@@ -174,6 +175,9 @@ def _blocks(ctx: Context, workers: int) -> Iterator[BlockResult]:
                 pending.append(pool.submit(_block, ctx, nxt))
                 nxt += 1
             yield pending.pop(0).result()
+    finally:
+        # on an interrupt or error, blocks not yet started are dropped, not computed
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:

@@ -166,5 +166,5 @@ def test_interrupted_run_removes_its_temporary_files(tmp_path):
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130 and "unchanged" in err
-    assert list(out.iterdir()) == []
+    assert proc.returncode == 130 and "unchanged" in err, err
+    assert list(out.iterdir()) == [], err
