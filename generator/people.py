@@ -465,6 +465,9 @@ REACTIONS = {
 }
 
 
+ALLERGY_RECORDERS = (b"RN", b"PHYS", b"NP", b"PA", b"PHRM")
+
+
 def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
     sc = ctx.scenario
     r = ctx.rng("PTAL", block)
@@ -506,7 +509,7 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         reaction == b"ANAPH", b"SEV", choice(r, ["MILD", "MOD", "SEV"], m, [0.52, 0.36, 0.12])
     )
     status = choice(r, ["ACTV", "INAC", "RSLV"], m, [0.9, 0.04, 0.06])
-    by = employed_staff(ctx, r, recorded, (b"RN", b"PHYS", b"NP", b"PA", b"PHRM"))
+    by = employed_staff(ctx, r, recorded, ALLERGY_RECORDERS)
     created = at_time(r, recorded, 7, 20)
     global_index = state["patient_index"][owner] * 8 + (
         np.arange(m) - np.searchsorted(owner, owner)

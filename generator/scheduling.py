@@ -769,7 +769,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     patn["REC_UPDT_TS"] = np.where(
         died, np.maximum(patn["REC_UPDT_TS"], death_ts), patn["REC_UPDT_TS"]
     )
-    _amend_allergies(ctx, state, died, death_date, death_ts)
+    _amend_allergies(ctx, block, state, died, death_date, death_ts)
 
     # ---- outputs
     vid = row_keys("VS", block, nv, salt=13)
@@ -868,9 +868,17 @@ def visit_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, An
 
 
 def _amend_allergies(
-    ctx: Context, state: dict, died: np.ndarray, death_date: np.ndarray, death_ts: np.ndarray
+    ctx: Context,
+    block: int,
+    state: dict,
+    died: np.ndarray,
+    death_date: np.ndarray,
+    death_ts: np.ndarray,
 ) -> None:
-    """Nothing is recorded after a death: allergy records move to the death date at latest."""
+    """Nothing is recorded after a death: allergy records move to the death date at latest,
+    recorded by somebody employed on that day."""
+    from generator.people import ALLERGY_RECORDERS, employed_staff
+
     ptal = state["columns"].get("PTAL")
     if ptal is None or not died.any():
         return
@@ -880,6 +888,12 @@ def _amend_allergies(
         return
     rec = np.where(late, death_date[owner], ptal["PTAL_RCRD_DT"])
     ptal["PTAL_RCRD_DT"] = rec
+    moved = np.flatnonzero(late)
+    recorder = np.array(ptal["PTAL_RCRD_BY_STFF_ID"], copy=True)
+    recorder[moved] = employed_staff(
+        ctx, ctx.rng("PTAL-death", block), rec[moved], ALLERGY_RECORDERS
+    )
+    ptal["PTAL_RCRD_BY_STFF_ID"] = recorder
     onset = ptal["PTAL_ONST_DT"]
     ptal["PTAL_ONST_DT"] = Masked(np.minimum(onset.values, rec), onset.null)
     ptal["REC_CRTD_TS"] = np.where(

@@ -423,3 +423,28 @@ def test_no_policy_runs_past_death(db):
         == 0
     )
     assert scalar(db, "select count(*) from patn where patn_dth_dt is not null") > 0
+
+
+def test_allergies_moved_to_a_death_date_keep_an_employed_recorder(tmp_path):
+    # many in-hospital deaths move many allergy records back to the death date
+    from dataclasses import replace
+
+    from generator.engine import Options, generate
+    from generator.load import connect
+    from generator.scenario import Scenario
+
+    sc = replace(Scenario(), inpatient_mortality=0.4, annual_turnover=0.4)
+    generate(Options(scale=0.3, seed=3, out=tmp_path, workers=2, scenario=sc))
+    con = connect(tmp_path)
+    moved = scalar(
+        con, "select count(*) from ptal join patn using (patn_id) where ptal_rcrd_dt = patn_dth_dt"
+    )
+    assert moved > 0
+    assert (
+        scalar(
+            con,
+            """select count(*) from ptal a join stff s on s.stff_id = a.ptal_rcrd_by_stff_id
+        where a.ptal_rcrd_dt < s.stff_hire_dt or a.ptal_rcrd_dt > coalesce(s.stff_term_dt, date '9999-12-31')""",
+        )
+        == 0
+    )
