@@ -32,22 +32,14 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from dbt_copy import copy_project, dbt_command, dbt_env  # noqa: E402
 
 from generator.load import read_sql  # noqa: E402
 from generator.registry import TABLES  # noqa: E402
 
 BIN = Path(sys.executable).parent
-PROJECT_FILES = [
-    "dbt_project.yml",
-    "profiles.yml",
-    ".dbtignore",
-    "models",
-    "macros",
-    "tests",
-    "seeds/_ehp__seeds.yml",
-    "analyses",
-]
 PACKAGES = ["numpy", "pyarrow", "faker", "duckdb", "dbt-core", "dbt-duckdb", "pandas"]
 FAKER_ROWS = 20_000
 GIB = 1024**3
@@ -158,20 +150,8 @@ def faker_baseline(n: int = FAKER_ROWS) -> dict:
     return {"rows": n, "seconds": seconds, "rate": n / seconds}
 
 
-def copy_project(dest: Path) -> None:
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, dest / name)
-
-
 def dbt(proj: Path, db: Path, *args: str) -> tuple[float, subprocess.CompletedProcess, dict]:
-    env = {**os.environ, "DBT_PROFILES_DIR": str(proj), "EHP_DUCKDB_PATH": str(db)}
-    cmd = [str(BIN / "dbt"), *args, "--project-dir", str(proj)]
-    seconds, _, res = run_with_rss(cmd, cwd=proj, env=env)
+    seconds, _, res = run_with_rss(dbt_command(proj, *args), cwd=proj, env=dbt_env(proj, db))
     results_file = proj / "target" / "run_results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     return seconds, res, results

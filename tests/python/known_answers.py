@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from decimal import Decimal
@@ -22,24 +19,17 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "scripts"):  # run as a script from anywhere
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from dbt_copy import copy_project, run_dbt, tail  # noqa: E402
 
 from generator.engine import Options, generate  # noqa: E402
 
 SEED = 42
 SCALE = 0.1
 ANSWERS_FILE = ROOT / "tests" / "known_answers" / "default_seed42_scale0.1.json"
-PROJECT_FILES = [
-    "dbt_project.yml",
-    "profiles.yml",
-    ".dbtignore",
-    "models",
-    "macros",
-    "tests",
-    "seeds/_ehp__seeds.yml",
-    "analyses",
-]
 
 # figure name -> (SQL over the marts, digits kept; None for exact values)
 FIGURES: dict[str, tuple[str, int | None]] = {
@@ -89,37 +79,16 @@ FIGURES: dict[str, tuple[str, int | None]] = {
 }
 
 
-def _copy_project(dest: Path) -> None:
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif src.exists():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, dest / name)
-
-
 def build_default_marts(workdir: Path) -> Path:
     """Generate the default dataset into a copy of the project, load it and build
     the models (no tests: the end-to-end test runs them). Returns the database."""
-    _copy_project(workdir)
+    copy_project(workdir)
     generate(Options(scale=SCALE, seed=SEED, out=workdir / "seeds" / "ehp", workers=2))
     db = workdir / "known_answers.duckdb"
-    env = {**os.environ, "DBT_PROFILES_DIR": str(workdir), "EHP_DUCKDB_PATH": str(db)}
-    dbt = Path(sys.executable).with_name("dbt")
-    for command in (["seed"], ["run"]):
-        res = subprocess.run(
-            [str(dbt), *command, "--project-dir", str(workdir)],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+    for command in ("seed", "run"):
+        res = run_dbt(workdir, db, command)
         if res.returncode != 0:
-            raise RuntimeError(
-                f"dbt {command[0]} failed:\n{res.stdout[-6000:]}{res.stderr[-2000:]}"
-            )
+            raise RuntimeError(f"dbt {command} failed:\n{tail(res)}")
     return db
 
 

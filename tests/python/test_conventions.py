@@ -3,17 +3,12 @@ and each rule fails, naming file and line, on a copy of the project with bad mod
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import check_conventions
 import dbt_manifest as dm
 import pytest
-from conftest import PROJECT_FILES
-from helpers import ROOT
+from dbt_copy import copy_project, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -44,25 +39,10 @@ def test_the_built_project_follows_its_conventions(built):
 
 @pytest.fixture(scope="module")
 def bad_project(tmp_path_factory) -> Path:
-    proj = tmp_path_factory.mktemp("bad")
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            (proj / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, proj / name)
+    proj = copy_project(tmp_path_factory.mktemp("bad"))
     for name, sql in BAD_MODELS.items():
         (proj / name).write_text(sql)
-    env = {**os.environ, "DBT_PROFILES_DIR": str(proj), "EHP_DUCKDB_PATH": str(proj / "x.duckdb")}
-    res = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "parse", "--vars", "{ehp_loader: duckdb}"],
-        cwd=proj,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_dbt(proj, proj / "x.duckdb", "parse", "--vars", "{ehp_loader: duckdb}", timeout=300)
     assert res.returncode == 0, res.stdout[-3000:]
     return proj
 

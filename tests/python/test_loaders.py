@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
+from dbt_copy import copy_project, run_dbt, tail
 from helpers import ROOT
 
 from generator.engine import Options, generate
 from generator.load import read_sql
 from generator.registry import TABLES
 
-PROJECT_FILES = [
-    "dbt_project.yml",
-    "profiles.yml",
-    ".dbtignore",
-    "models",
-    "macros",
-    "tests",
-    "seeds/_ehp__seeds.yml",
-]
 # (database name, dbt vars): the default seed loader, then DuckDB on CSV and on Parquet
 BUILDS = {
     "db_seed": None,
@@ -70,31 +58,15 @@ def test_parquet_holds_the_same_rows_as_csv(tmp_path):
 
 
 def _dbt(proj: Path, db: Path, *args: str) -> None:
-    env = {**os.environ, "DBT_PROFILES_DIR": str(proj), "EHP_DUCKDB_PATH": str(db)}
-    dbt = Path(sys.executable).with_name("dbt")
-    res = subprocess.run(
-        [str(dbt), *args, "--project-dir", str(proj)],
-        cwd=proj,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    res = run_dbt(proj, db, *args, timeout=600)
     if res.returncode != 0:
-        pytest.fail(f"dbt {' '.join(args)} failed:\n" + res.stdout[-6000:] + res.stderr[-2000:])
+        pytest.fail(f"dbt {' '.join(args)} failed:\n" + tail(res))
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory) -> Path:
     """One small hospital as CSV (in the project's seeds) and as Parquet, staged three ways."""
-    proj = tmp_path_factory.mktemp("loaders")
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, proj / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            (proj / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, proj / name)
+    proj = copy_project(tmp_path_factory.mktemp("loaders"))
     opts = {"scale": 0.05, "seed": 99, "workers": 2}
     generate(Options(out=proj / "seeds" / "ehp", **opts))
     generate(Options(out=proj / "parquet", fmt="parquet", **opts))
