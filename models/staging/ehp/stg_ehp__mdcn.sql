@@ -43,16 +43,7 @@ renamed as (
             when 'PCT' then '%'
             else mdcn_strngth_unit_cd
         end as strength_unit,
-        case mdcn_route_cd
-            when 'PO' then 'oral'
-            when 'IV' then 'intravenous'
-            when 'IM' then 'intramuscular'
-            when 'SC' then 'subcutaneous'
-            when 'TOP' then 'topical'
-            when 'INH' then 'inhaled'
-            when 'TD' then 'transdermal'
-            else mdcn_route_cd
-        end as default_route,
+        {{ decode_route('mdcn_route_cd') }} as default_route,
         case mdcn_strg_cd
             when 'ROOM' then 'room temperature'
             when 'REFR' then 'refrigerated'

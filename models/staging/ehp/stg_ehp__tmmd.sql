@@ -23,16 +23,7 @@ renamed as (
             when 'PTCH' then 'patch'
             else tmmd_dose_unit_cd
         end as dose_unit,
-        case tmmd_route_cd
-            when 'PO' then 'oral'
-            when 'IV' then 'intravenous'
-            when 'IM' then 'intramuscular'
-            when 'SC' then 'subcutaneous'
-            when 'TOP' then 'topical'
-            when 'INH' then 'inhaled'
-            when 'TD' then 'transdermal'
-            else tmmd_route_cd
-        end as route,
+        {{ decode_route('tmmd_route_cd') }} as route,
         case tmmd_sts_cd
             when 'GIVN' then 'given'
             when 'HELD' then 'held'
