@@ -1,5 +1,5 @@
 -- When does the emergency department get busy? Arrivals by day of week and
--- hour of day (DATA_MODEL.md: busiest late morning and evening).
+-- hour of day (docs/data_model.md: busiest late morning and evening).
 with
 
 visits as (

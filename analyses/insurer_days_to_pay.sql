@@ -1,5 +1,5 @@
 -- How long do insurers take to pay? Insurer payments by payer type, days
--- after the bill (DATA_MODEL.md: 30-60 days).
+-- after the bill (docs/data_model.md: 30-60 days).
 with
 
 payments as (

@@ -1,8 +1,8 @@
 """The scenario: every realism rate of the simulated hospital, as named defaults.
 
-Defaults follow the published figures in DATA_MODEL.md ("Realism"). A user can change any
-of them with ``--scenario FILE.json`` (a JSON object of field names and values); unknown
-names are refused.
+Defaults follow the published figures in docs/data_model.md ("Realism targets"). A user can
+change any of them with ``--scenario FILE.json`` (a JSON object of field names and values);
+unknown names are refused.
 """
 
 from __future__ import annotations

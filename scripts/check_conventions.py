@@ -1,7 +1,7 @@
 """Check the dbt project's conventions on target/manifest.json.
 
 Each problem is printed as `file:line: [rule] what to fix`; the exit status is 1 when
-there is any. The rules (DESIGN.md "Layers in dbt", STYLE.md):
+there is any. The rules (the layers and names of the README's "The dbt project"):
 
 - documented: every model has a description, and so has every column it declares;
 - primary-key: every model has a primary key tested `unique` + `not_null` (or a

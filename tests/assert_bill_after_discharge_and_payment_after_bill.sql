@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 4: a visit is billed on or after its discharge
+-- docs/data_model.md invariant 4: a visit is billed on or after its discharge
 -- date (never while the patient is still in), and a payment is made on or
 -- after its bill's date. Returns the bills and payments out of order.
 with

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 11: a bill's total charge equals the sum of its
+-- docs/data_model.md invariant 11: a bill's total charge equals the sum of its
 -- lines, to the cent. Returns the bills whose total differs (a bill without
 -- lines must total zero).
 with

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 2: one visit per completed appointment, none for
+-- docs/data_model.md invariant 2: one visit per completed appointment, none for
 -- the others. Returns the appointments whose number of visits is wrong.
 with
 

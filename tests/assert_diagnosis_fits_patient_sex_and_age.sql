@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 7: diagnosis codes fit the patient. Pregnancy
+-- docs/data_model.md invariant 7: diagnosis codes fit the patient. Pregnancy
 -- codes (ICD-10-CM chapter O, Z33, Z34, Z3A) only for females aged 12-55,
 -- prostate codes (N40-N42, C61) only for males, perinatal codes (chapter P)
 -- only for infants under one year, ages taken on the day of admission.

@@ -1,8 +1,8 @@
--- DATA_MODEL.md invariant 11: each treatment and each given dose of a billed
--- visit is billed exactly once, on that visit's bill; held and refused
--- doses are never billed. Visits without a bill (still open, or not billed
--- by the extract date) are not checked. Returns the treatments and doses
--- billed a wrong number of times or on another visit's bill.
+-- docs/data_model.md invariant 11: each treatment and each given dose of a
+-- billed visit is billed exactly once, on that visit's bill; held and refused
+-- doses are never billed. Visits without a bill (still open, or not billed by
+-- the extract date) are not checked. Returns the treatments and doses billed a
+-- wrong number of times or on another visit's bill.
 with
 
 bills as (

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 4: diagnoses, treatments, team assignments and
+-- docs/data_model.md invariant 4: diagnoses, treatments, team assignments and
 -- doses fall inside their visit, from admission to discharge (or, for a
 -- patient still in, to the end of the extract). Returns the events outside.
 with

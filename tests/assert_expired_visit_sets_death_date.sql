@@ -1,5 +1,5 @@
--- DATA_MODEL.md invariant 3: a visit whose disposition is "expired" sets the
--- patient's death date to its discharge date. Returns the expired visits
+-- docs/data_model.md invariant 3: a visit whose disposition is "expired" sets
+-- the patient's death date to its discharge date. Returns the expired visits
 -- whose patient has no death date, or another one.
 with
 

@@ -1,7 +1,7 @@
--- DATA_MODEL.md invariant 14: each supply's stock rolls forward day by day:
--- closing = opening + received - used + adjustment, never below zero, and
--- each day opens with the previous day's closing, with no day missing.
--- Returns the inventory rows that break the chain.
+-- docs/data_model.md invariant 14: each supply's stock rolls forward day by
+-- day: closing = opening + received - used + adjustment, never below zero, and
+-- each day opens with the previous day's closing, with no day missing. Returns
+-- the inventory rows that break the chain.
 with
 
 inventory as (

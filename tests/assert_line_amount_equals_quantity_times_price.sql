@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 11: a bill line's amount is its quantity times
+-- docs/data_model.md invariant 11: a bill line's amount is its quantity times
 -- its unit price, to the cent. Returns the lines that do not multiply out.
 with
 

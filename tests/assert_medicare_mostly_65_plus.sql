@@ -1,9 +1,9 @@
--- DATA_MODEL.md invariant 10: Medicare mostly covers people aged 65 or over.
--- Medicare by age starts on the first day of the month of the 65th
--- birthday, so a holder counts as under 65 when that birthday falls after
--- the policy's first month. Some people qualify younger (disability, end
--- stage renal disease), hence a share, not a rule: returns one row when
--- 5 % or more of the Medicare policies belong to people under 65.
+-- docs/data_model.md invariant 10: Medicare mostly covers people aged 65 or
+-- over. Medicare by age starts on the first day of the month of the 65th
+-- birthday, so a holder counts as under 65 when that birthday falls after the
+-- policy's first month. Some people qualify younger (disability, end stage
+-- renal disease), hence a share, not a rule: returns one row when 5 % or more
+-- of the Medicare policies belong to people under 65.
 with
 
 patients as (

@@ -1,5 +1,5 @@
--- DATA_MODEL.md invariant 3: nothing happens after the patient's death, and
--- no visit follows it. Returns the bookings, kept appointments, visits and
+-- docs/data_model.md invariant 3: nothing happens after the patient's death,
+-- and no visit follows it. Returns the bookings, kept appointments, visits and
 -- allergy records dated after the death date.
 with
 

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 3: nothing happens before the patient's birth or
+-- docs/data_model.md invariant 3: nothing happens before the patient's birth or
 -- registration. Returns the bookings, visits and allergy records dated
 -- before either.
 with

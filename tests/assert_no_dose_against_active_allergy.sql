@@ -1,5 +1,5 @@
--- DATA_MODEL.md invariant 8: no dose is given of a medicine whose drug class
--- the patient has an active allergy to. Held and refused doses were not
+-- docs/data_model.md invariant 8: no dose is given of a medicine whose drug
+-- class the patient has an active allergy to. Held and refused doses were not
 -- given. Returns each given dose with the allergy it ignores.
 with
 

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 7: each visit has exactly one primary diagnosis.
+-- docs/data_model.md invariant 7: each visit has exactly one primary diagnosis.
 -- Returns the visits with none or with several.
 with
 

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 12: a bill is "paid" exactly when both sides are
+-- docs/data_model.md invariant 12: a bill is "paid" exactly when both sides are
 -- settled: the insurer has paid all it covers and the patient all of their
 -- responsibility. A patient balance settled by a write-off instead makes
 -- the bill "written off" (exactly the bills with a write-off); an "open"

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 12: the insurer never pays more than it covers,
+-- docs/data_model.md invariant 12: the insurer never pays more than it covers,
 -- and the patient never pays more than their responsibility less what was
 -- written off. Returns the bills paid beyond either limit.
 with

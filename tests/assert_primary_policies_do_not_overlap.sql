@@ -1,5 +1,5 @@
--- DATA_MODEL.md invariant 10: a patient's primary policies do not overlap in
--- time. Both dates are inclusive; an empty end date means still in force.
+-- docs/data_model.md invariant 10: a patient's primary policies do not overlap
+-- in time. Both dates are inclusive; an empty end date means still in force.
 -- Returns each overlapping pair once.
 with
 

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 6: a provider never has two appointments that
+-- docs/data_model.md invariant 6: a provider never has two appointments that
 -- overlap. Cancelled bookings free their slot, so they are left out.
 -- Returns each overlapping pair once.
 with

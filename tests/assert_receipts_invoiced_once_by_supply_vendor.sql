@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 13: every receipt in the daily inventory (a
+-- docs/data_model.md invariant 13: every receipt in the daily inventory (a
 -- received quantity, with its purchase order number) is invoiced exactly
 -- once, by the supply's preferred vendor, for the received quantity x the
 -- supply's unit cost; and every invoice is for a receipt.

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 14: restocking follows the reorder level with a
+-- docs/data_model.md invariant 14: restocking follows the reorder level with a
 -- lead time: every receipt brings the supply's reorder quantity, ordered
 -- the supply's lead time earlier on a day whose closing stock fell below
 -- the reorder level. Returns the receipts that do not fit.

@@ -1,8 +1,8 @@
--- DATA_MODEL.md invariant 11: the room lines of a billed inpatient stay in a
--- room billed by the day add up to nights x the room's daily rate. Nights
--- are the midnights between admission and discharge, at least one (a stay
--- that starts and ends on one day is billed one day). Any other visit's
--- room lines are held to the same count. Returns the bills that differ.
+-- docs/data_model.md invariant 11: the room lines of a billed inpatient stay in
+-- a room billed by the day add up to nights x the room's daily rate. Nights are
+-- the midnights between admission and discharge, at least one (a stay that
+-- starts and ends on one day is billed one day). Any other visit's room lines
+-- are held to the same count. Returns the bills that differ.
 with
 
 visits as (

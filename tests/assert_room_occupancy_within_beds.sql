@@ -1,7 +1,7 @@
--- DATA_MODEL.md invariant 6: a room never holds more inpatients than it has
--- beds. Occupancy only rises when a patient is admitted, so counting the
--- inpatients in the room at each admission instant is enough.
--- Returns the admissions that overfill their room.
+-- docs/data_model.md invariant 6: a room never holds more inpatients than it
+-- has beds. Occupancy only rises when a patient is admitted, so counting the
+-- inpatients in the room at each admission instant is enough. Returns the
+-- admissions that overfill their room.
 with
 
 visits as (

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 9: the route fits the dosage form. Checks each
+-- docs/data_model.md invariant 9: the route fits the dosage form. Checks each
 -- medicine's default route and every dose's route.
 -- Returns the medicines and doses whose route does not fit.
 with

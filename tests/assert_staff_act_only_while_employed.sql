@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 5: staff act only while employed, from the hire
+-- docs/data_model.md invariant 5: staff act only while employed, from the hire
 -- date to the termination date (if any). Returns every act of a staff
 -- member dated outside that span, whatever the role in which they acted.
 with

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 9: storage fits the form and the class.
+-- docs/data_model.md invariant 9: storage fits the form and the class.
 -- Controlled substances (schedules II-V) are kept in the controlled vault;
 -- the others as their form allows. Returns the medicines stored otherwise.
 with

@@ -1,4 +1,4 @@
--- DATA_MODEL.md invariant 13: vendor invoices follow the vendor's payment
+-- docs/data_model.md invariant 13: vendor invoices follow the vendor's payment
 -- terms: due the terms' number of days after the invoice date; a paid
 -- invoice is paid in full, not before it was issued, with a payment date
 -- and method; an unpaid one has neither and no amount paid. (Lateness

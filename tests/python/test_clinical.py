@@ -1,5 +1,5 @@
-"""Clinical events (APPT, VIST, DIAG, TRTM, MEDT, TMMD): DATA_MODEL.md invariants 2-9 as SQL
-that must find no violating row, the realism rates of the scenario within stated
+"""Clinical events (APPT, VIST, DIAG, TRTM, MEDT, TMMD): docs/data_model.md invariants 2-9 as
+SQL that must find no violating row, the realism rates of the scenario within stated
 tolerances, the curated code lists checked against their public sources, and the same
 invariants over several seeds and small scales."""
 
@@ -411,7 +411,7 @@ def test_volumes_per_patient(cdb):
         t: scalar(cdb, f"select count(*) from {t}") / patients
         for t in ("appt", "vist", "diag", "trtm", "medt", "tmmd")
     }
-    # DATA_MODEL.md at scale 1: 6, 6.5, 15, 10, 20, 25 rows per patient (within ~35 %)
+    # rows per patient at scale 1 (README, "The raw tables"): 6, 6.5, 15, 10, 20, 25 (within ~35 %)
     targets = {"appt": 6, "vist": 6.5, "diag": 15, "trtm": 10, "medt": 20, "tmmd": 25}
     for t, want in targets.items():
         assert 0.65 * want < per[t] < 1.35 * want, (t, per[t])

@@ -3,7 +3,7 @@
 1. The headline figures equal the committed file exactly (rounded as stored):
    any change in the data or the mart logic must come with `make answers` and
    a reviewed diff of tests/known_answers/default_seed42_scale0.1.json.
-2. The figures sit within DATA_MODEL.md's realism targets, with the
+2. The figures sit within docs/data_model.md's realism targets, with the
    tolerance stated for each (one two-year sample of 1,000 patients).
 """
 
@@ -53,7 +53,7 @@ def test_figures_equal_the_committed_answers(figures):
     )
 
 
-# (figure, target, tolerance): DATA_MODEL.md "Realism"
+# (figure, target, tolerance): docs/data_model.md "Realism targets"
 REALISM = [
     ("no_show_rate", 0.18, 0.03),
     ("cancellation_rate", 0.10, 0.03),

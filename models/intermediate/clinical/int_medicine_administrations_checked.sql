@@ -1,6 +1,6 @@
--- Each dose checked against the patient's active drug allergies: a dose of
--- a medicine whose drug class the patient is allergic to must never be
--- given (DATA_MODEL.md invariant 8). Held and refused doses were not given.
+-- Each dose checked against the patient's active drug allergies: a dose of a
+-- medicine whose drug class the patient is allergic to must never be given
+-- (docs/data_model.md invariant 8). Held and refused doses were not given.
 with
 
 medicine_administrations as (
