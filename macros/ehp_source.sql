@@ -12,15 +12,14 @@
 -#}
 {% macro ehp_source(code) %}
     {%- set table_name = 'ehp_' ~ (code | lower) -%}
-    {%- set loader = var('ehp_loader', 'seed') -%}
+    {%- set loader = ehp_choice_var(
+        'ehp_loader', 'seed', ['seed', 'duckdb']
+    ) -%}
     {%- if loader == 'seed' -%}
         {{- return(ref(table_name)) -}}
-    {%- elif loader == 'duckdb' -%}
-        {{- return(source('ehp_raw', table_name)) -}}
     {%- else -%}
-        {{- exceptions.raise_compiler_error(
-            "var ehp_loader must be 'seed' or 'duckdb', got '"
-            ~ loader ~ "'"
-        ) -}}
+        {#- the source's schema is this var: refused unless an identifier -#}
+        {%- do ehp_identifier_var('ehp_raw_schema', 'ehp_raw') -%}
+        {{- return(source('ehp_raw', table_name)) -}}
     {%- endif -%}
 {% endmacro %}

@@ -14,18 +14,13 @@
     default seed loader it does nothing.
 -#}
 {% macro load_ehp_raw() %}
-    {%- set loader = var('ehp_loader', 'seed') -%}
-    {%- set fmt = var('ehp_format', 'csv') -%}
-    {%- if loader not in ('seed', 'duckdb') -%}
-        {{- exceptions.raise_compiler_error(
-            "var ehp_loader must be 'seed' or 'duckdb', got '" ~ loader ~ "'"
-        ) -}}
-    {%- endif -%}
-    {%- if fmt not in ('csv', 'parquet') -%}
-        {{- exceptions.raise_compiler_error(
-            "var ehp_format must be 'csv' or 'parquet', got '" ~ fmt ~ "'"
-        ) -}}
-    {%- endif -%}
+    {%- set loader = ehp_choice_var('ehp_loader', 'seed', ['seed', 'duckdb']) -%}
+    {%- set fmt = ehp_choice_var('ehp_format', 'csv', ['csv', 'parquet']) -%}
+    {%- set schema = ehp_identifier_var('ehp_raw_schema', 'ehp_raw') -%}
+    {%- set folder = var('ehp_raw_path', 'seeds/ehp') -%}
+    {%- do ehp_path_var('ehp_raw_path', 'seeds/ehp') -%}
+    {%- set tables = ehp_column_types_var('ehp_column_types') -%}
+    {%- do ehp_date_var('ehp_as_of_date') -%}
     {%- if loader == 'seed' and fmt != 'csv' -%}
         {{- exceptions.raise_compiler_error(
             "var ehp_format '" ~ fmt ~ "' needs ehp_loader: duckdb"
@@ -33,9 +28,6 @@
         ) -}}
     {%- endif -%}
     {%- if loader == 'duckdb' and execute -%}
-        {%- set schema = var('ehp_raw_schema', 'ehp_raw') -%}
-        {%- set folder = var('ehp_raw_path', 'seeds/ehp') | string -%}
-        {%- set tables = var('ehp_column_types') -%}
         {%- do run_query(
             'create schema if not exists ' ~ adapter.quote(schema)
         ) -%}
@@ -66,7 +58,7 @@
     cast, so both formats give the same column types.
 -#}
 {% macro ehp_read_raw_file(path, fmt, column_types) %}
-    {%- set quoted_path = "'" ~ (path | replace("'", "''")) ~ "'" -%}
+    {%- set quoted_path = ehp_string_literal(path) -%}
     {%- if fmt == 'csv' -%}
         {%- set columns = [] -%}
         {%- for column, data_type in column_types.items() -%}
@@ -81,7 +73,8 @@
         {%- set columns = [] -%}
         {%- for column, data_type in column_types.items() -%}
             {%- do columns.append(
-                'cast(' ~ column ~ ' as ' ~ data_type ~ ') as ' ~ column
+                'cast(' ~ adapter.quote(column) ~ ' as ' ~ data_type ~ ') as '
+                ~ adapter.quote(column)
             ) -%}
         {%- endfor -%}
         (select {{ columns | join(', ') }} from read_parquet({{ quoted_path }}))

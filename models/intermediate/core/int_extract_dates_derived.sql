@@ -53,8 +53,8 @@ window_dates as (
 final as (
     select
         window_start_date,
-        {% if var('ehp_as_of_date', none) -%}
-            cast('{{ var("ehp_as_of_date") }}' as date)
+        {% if ehp_date_var('ehp_as_of_date') -%}
+            {{ ehp_date_var('ehp_as_of_date') }}
         {%- else -%}
             derived_as_of_date
         {%- endif %} as as_of_date
