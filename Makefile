@@ -42,7 +42,9 @@ $(OUT)/manifest.json: $(BIN)/.installed $(GEN_SOURCES) $(ARGS_FILE)
 generate: $(BIN)/.installed
 	$(BIN)/ehp-generate $(GEN_ARGS)
 
+# the files are checked against their manifest first: a changed or corrupt file stops here
 build: $(OUT)/manifest.json
+	$(BIN)/ehp-generate --verify $(OUT)
 	$(BIN)/dbt build
 	@echo
 	@echo "The hospital's data is in $(EHP_DUCKDB_PATH)"

@@ -1,74 +1,36 @@
 """``ehp-generate`` / ``python -m generator``: parse and validate, then call the engine.
 
 Bad input is refused before anything is written: one line naming the option and what it
-accepts, exit status 2.
+accepts, exit status 2 (generator/validate.py). A run ends with one line whatever happens:
+exit 0 (done), 1 (the disk or the file system failed; the folder is unchanged), 2 (refused,
+or another run holds the folder), 130 / 143 (Ctrl-C / SIGTERM). ``--verify DIR`` checks a
+folder against its manifest (generator/verify.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
+import signal
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
-from generator import __version__
+from generator import __version__, interrupts, validate, verify
 from generator.engine import Options, generate
-from generator.registry import TABLES
+from generator.folder import FolderError, SwitchFailed
+from generator.progress import Progress, summary
 from generator.scenario import Scenario
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
+        message = re.sub(r"^argument [^:]+: (?=--)", "", message)  # our messages name it
         self.exit(2, f"ehp-generate: error: {message}\n")
-
-
-def _scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--scale must be a number greater than 0, got {text!r}"
-        ) from None
-    if not (value > 0) or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"--scale must be a number greater than 0, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--seed must be a whole number >= 0, got {text!r}"
-        ) from None
-    if value < 0 or value >= 2**63:
-        raise argparse.ArgumentTypeError(f"--seed must be a whole number >= 0, got {text!r}")
-    return value
-
-
-def _date(option: str):
-    def parse(text: str) -> date:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{option} must be a date as YYYY-MM-DD, got {text!r}"
-            ) from None
-
-    return parse
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--workers must be a whole number >= 1, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,139 +41,173 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--scale",
-        type=_scale,
+        type=validate.scale,
         default=0.1,
-        help="size of the hospital; 1 = 10,000 patients (default: 0.1)",
+        help="size of the hospital, 0.01 to 100; 1 = 10,000 patients (default: 0.1)",
     )
     p.add_argument(
         "--seed",
-        type=_seed,
+        type=validate.seed,
         default=42,
         help="random seed; the same seed and options give byte-identical files (default: 42)",
     )
     p.add_argument(
         "--start-date",
-        type=_date("--start-date"),
+        type=validate.day("--start-date"),
         default=date(2023, 1, 1),
         help="first day of the simulated window, YYYY-MM-DD (default: 2023-01-01)",
     )
     p.add_argument(
         "--end-date",
-        type=_date("--end-date"),
+        type=validate.day("--end-date"),
         default=date(2024, 12, 31),
         help="last day of the window and the extract date, YYYY-MM-DD (default: 2024-12-31)",
     )
     p.add_argument(
         "--out",
-        type=Path,
-        default=Path("seeds/ehp"),
-        help="folder the files are written to (default: seeds/ehp)",
+        default="seeds/ehp",
+        help="folder the files are written to; the whole folder is replaced (default: seeds/ehp)",
     )
     p.add_argument(
         "--format", choices=("csv", "parquet"), default="csv", help="file format (default: csv)"
     )
     p.add_argument(
         "--workers",
-        type=_workers,
-        default=os.cpu_count() or 1,
-        help="parallel workers; the output does not depend on it (default: the number of cores)",
+        type=validate.workers,
+        default=validate.default_workers(),
+        help="parallel workers, 1 to 32; the output does not depend on it (default: the number "
+        "of cores)",
     )
     p.add_argument(
         "--scenario",
-        type=Path,
+        metavar="FILE",
         default=None,
         help="JSON file overriding realism rates of the default scenario (generator/scenario.py)",
+    )
+    p.add_argument(
+        "--verify",
+        metavar="DIR",
+        default=None,
+        help="check the files in DIR against its manifest.json and exit (0: all match, "
+        "1: the file named differs)",
     )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 
-def _check_out(p: argparse.ArgumentParser, out: Path) -> None:
-    probe = out
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if out.exists() and not out.is_dir():
-        p.error(f"--out must be a folder, but {str(out)!r} is a file")
-    if probe.exists() and not probe.is_dir():
-        p.error(f"--out must be a folder, but {str(probe)!r} is a file")
-    try:  # the real question, also for root: can a file be created there?
-        with tempfile.TemporaryFile(dir=probe):
-            pass
-    except OSError:
-        p.error(f"--out must be a folder you can write to, {str(probe)!r} is not writable")
-
-
-class _Progress:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.rows: dict[str, int] = {}
-        self.t0 = time.perf_counter()
-        self.last = 0.0
-
-    def __call__(self, code: str, rows: int) -> None:
-        self.rows[code] = self.rows.get(code, 0) + rows
-        now = time.perf_counter()
-        if self.enabled and now - self.last > 0.2:
-            self.last = now
-            total = sum(self.rows.values())
-            rate = total / max(now - self.t0, 1e-9)
-            sys.stderr.write(
-                f"\r  {code:<5} {self.rows[code]:>12,} rows   all tables {total:>13,} rows"
-                f"  {rate:>12,.0f} rows/s"
-            )
-            sys.stderr.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r" + " " * 90 + "\r")
-            elapsed = time.perf_counter() - self.t0
-            for code in TABLES:
-                if code in self.rows:
-                    sys.stderr.write(
-                        f"  {code:<5} {TABLES[code].name:<26} {self.rows[code]:>12,} rows\n"
-                    )
-            sys.stderr.write(
-                f"  {'':<32} {sum(self.rows.values()) / max(elapsed, 1e-9):>12,.0f} rows/s\n"
-            )
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = build_parser()
-    args = p.parse_args(argv)
-    if args.end_date < args.start_date:
-        p.error(f"--end-date must not be before --start-date ({args.end_date} < {args.start_date})")
-    scenario = Scenario()
-    if args.scenario is not None:
-        try:
-            scenario = Scenario.from_file(args.scenario)
-        except (OSError, ValueError, TypeError) as exc:
-            p.error(f"--scenario must be a readable JSON file of scenario fields: {exc}")
-    _check_out(p, args.out)
-    opts = Options(
+def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Options:
+    """Every input checked, in the order a user would fix them; exits 2 on the first refusal."""
+    try:
+        validate.check_window(args.start_date, args.end_date)
+        scenario = _scenario(args.scenario)
+        out = validate.check_out(args.out)
+        validate.check_space(
+            out, validate.estimated_bytes(args.scale, args.start_date, args.end_date)
+        )
+    except validate.InputError as exc:
+        p.error(str(exc))
+    return Options(
         scale=args.scale,
         seed=args.seed,
         start=args.start_date,
         end=args.end_date,
-        out=args.out,
+        out=out,
         fmt=args.format,
         workers=args.workers,
         scenario=scenario,
     )
-    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
-    t0 = time.perf_counter()
+
+
+def _scenario(path: str | None) -> Scenario:
+    if path is None:
+        return Scenario()
     try:
-        manifest = generate(opts, progress)
-    except KeyboardInterrupt:
-        sys.stderr.write("\nehp-generate: interrupted; the previous output is unchanged\n")
-        return 130
-    progress.finish()
-    if not args.quiet:
-        rows = sum(t["rows"] for t in manifest["tables"].values())
-        print(
-            f"ehp-generate: {len(manifest['tables'])} tables, {rows:,} rows in "
-            f"{time.perf_counter() - t0:.1f} s -> {args.out}/"
+        return Scenario.from_file(Path(path))
+    except OSError as exc:
+        raise validate.InputError(f"--scenario {path!r} cannot be read: {exc.strerror}") from None
+    except ValueError as exc:
+        raise validate.InputError(f"--scenario {path!r}: {exc}") from None
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"ehp-generate: error: {message}\n")
+    return code
+
+
+def _disk_message(exc: OSError, out: Path) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full while writing {out}; it still holds the previous output"
+    return f"{exc.strerror or exc} ({exc.filename or out}); {out} still holds the previous output"
+
+
+def _interrupted(signum: int, out: Path, committed: bool) -> int:
+    name = signal.Signals(signum).name
+    if committed:
+        sys.stderr.write(
+            f"ehp-generate: {name} received; the new output was already complete in {out}\n"
         )
-    return 0
+    else:
+        sys.stderr.write(f"ehp-generate: stopped by {name}; {out} is unchanged\n")
+    return 128 + signum
+
+
+def say(text: str) -> None:
+    """Print to stdout; a closed or broken stdout never fails a run that has committed."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    # the interpreter flushes stdout again at exit: point it at /dev/null first
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = None  # type: ignore[assignment]
+
+
+def run(opts: Options, quiet: bool) -> tuple[int, dict[str, Any] | None]:
+    """Generate with a progress bar; (exit status, manifest if committed)."""
+    progress = Progress(opts, enabled=not quiet and bool(sys.stdout) and sys.stdout.isatty())
+    try:
+        with progress:
+            manifest = generate(opts, progress)
+    except interrupts.Interrupted as exc:
+        return _interrupted(exc.signum, opts.out, committed=False), None
+    except SwitchFailed as exc:
+        return _fail(str(exc), 1), None
+    except FolderError as exc:  # FolderBusy, or a folder that changed since the checks
+        return _fail(str(exc), 2), None
+    except OSError as exc:
+        return _fail(_disk_message(exc, opts.out), 1), None
+    except Exception as exc:  # a bug: one line, the folder unchanged, the trace on request
+        if os.environ.get("EHP_TRACEBACK"):
+            raise
+        return _fail(
+            f"internal error {type(exc).__name__}: {exc}; {opts.out} is unchanged "
+            "(EHP_TRACEBACK=1 shows where; please report it)",
+            1,
+        ), None
+    signum = interrupts.requested()
+    if signum is not None:
+        return _interrupted(signum, opts.out, committed=True), manifest
+    return 0, manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    interrupts.install()
+    p = build_parser()
+    args = p.parse_args(argv)
+    if args.verify is not None:
+        return verify.main(args.verify, say)
+    opts = checked_options(p, args)
+    t0 = time.perf_counter()
+    code, manifest = run(opts, args.quiet)
+    if manifest is not None and not args.quiet:
+        say(summary(manifest, opts, args.out, time.perf_counter() - t0))
+    return code

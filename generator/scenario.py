@@ -1,26 +1,89 @@
 """The scenario: every realism rate of the simulated hospital, as named defaults.
 
 Defaults follow the published figures in docs/data_model.md ("Realism targets"). A user can
-change any of them with ``--scenario FILE.json`` (a JSON object of field names and values);
-unknown names are refused.
+change any of them with ``--scenario FILE.json`` (a JSON object of field names and values).
+
+Each setting is declared once, with its kind and range: ``rate(0.18)`` is a number from 0 to
+1, ``number(3.6, 0, 40)`` a finite number in a range, ``whole(90, 0, 365)`` a whole number,
+``shares(...)`` numbers >= 0 summing to 1, ``weights(...)`` numbers >= 0 with a positive sum,
+``percents({...})`` blood types summing to 100. :func:`problems` checks a file's values
+against these declarations and the rules across settings (:data:`RULES`), so a new setting
+needs one line. Bad values are refused before anything runs, never half-way.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+BLOOD_TYPES = ("O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one setting accepts: its kind, range and, for sequences, its length."""
+
+    kind: str  # number | whole | shares | weights | percents
+    lo: float = 0.0
+    hi: float = 1.0
+    length: int = 0
+
+    def describe(self) -> str:
+        lo, hi = f"{self.lo:g}", f"{self.hi:g}"
+        return {
+            "number": f"a number from {lo} to {hi}",
+            "whole": f"a whole number from {lo} to {hi}",
+            "shares": f"a list of {self.length} numbers >= 0 summing to 1",
+            "weights": f"a list of {self.length} numbers >= 0, not all 0",
+            "percents": f"a map of blood types ({', '.join(BLOOD_TYPES)}) to percents "
+            "summing to 100",
+        }[self.kind]
+
+
+def _setting(default: Any, kind: Kind) -> Any:
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata={"kind": kind})
+    return field(default=default, metadata={"kind": kind})
+
+
+def rate(default: float) -> Any:
+    return _setting(default, Kind("number", 0, 1))
+
+
+def number(default: float, lo: float, hi: float) -> Any:
+    return _setting(default, Kind("number", lo, hi))
+
+
+def whole(default: int, lo: int, hi: int) -> Any:
+    return _setting(default, Kind("whole", lo, hi))
+
+
+def shares(default: tuple[float, ...]) -> Any:
+    return _setting(default, Kind("shares", length=len(default)))
+
+
+def weights(default: tuple[float, ...]) -> Any:
+    return _setting(default, Kind("weights", length=len(default)))
+
+
+def percents(default: dict[str, float]) -> Any:
+    return _setting(default, Kind("percents"))
 
 
 @dataclass(frozen=True)
 class Scenario:
     # --- people
-    female_share: float = 0.51
+    female_share: float = rate(0.51)
     # age bands at the end of the window: 0-17, 18-44, 45-64, 65+
-    age_band_shares: tuple[float, float, float, float] = (0.22, 0.36, 0.25, 0.17)
-    blood_type_shares: dict[str, float] = field(
-        default_factory=lambda: {
+    age_band_shares: tuple[float, float, float, float] = shares((0.22, 0.36, 0.25, 0.17))
+    # percent of patients per ABO/Rh type: any of the eight, summing to 100
+    blood_type_shares: dict[str, float] = percents(  # noqa: RUF009 (a field(), copied)
+        {
             "O+": 37.4,
             "A+": 35.7,
             "B+": 8.5,
@@ -32,95 +95,97 @@ class Scenario:
         }
     )
     # share of patients already registered when the window opens
-    registered_before_start: float = 0.65
+    registered_before_start: float = rate(0.65)
     # --- allergies
-    penicillin_allergy_rate: float = 0.10
-    any_allergy_rate: float = 0.25
+    penicillin_allergy_rate: float = number(0.10, 0, 0.99)
+    any_allergy_rate: float = rate(0.25)
     # --- insurance (patients under 65; nearly everybody 65+ is on Medicare)
-    medicare_share_65_plus: float = 0.97
-    medicaid_share_under_65: float = 0.20
-    self_pay_share_under_65: float = 0.09
-    medicare_advantage_share: float = 0.48
-    medigap_share: float = 0.20
-    policy_change_rate: float = 0.12
+    medicare_share_65_plus: float = rate(0.97)
+    medicaid_share_under_65: float = rate(0.20)
+    self_pay_share_under_65: float = rate(0.09)
+    medicare_advantage_share: float = rate(0.48)
+    medigap_share: float = rate(0.20)
+    policy_change_rate: float = rate(0.12)
     # --- staff
-    annual_turnover: float = 0.10
+    annual_turnover: float = number(0.10, 0, 0.9)
     # --- outpatient clinic (generator/scheduling.py)
-    appointments_per_patient_year: float = 3.6
-    no_show_rate: float = 0.18
-    cancellation_rate: float = 0.10
-    telehealth_share: float = 0.15
-    booking_lead_days_mean: float = 16.0
+    appointments_per_patient_year: float = number(3.6, 1, 40)
+    no_show_rate: float = rate(0.18)
+    cancellation_rate: float = rate(0.10)
+    telehealth_share: float = rate(0.15)
+    booking_lead_days_mean: float = number(16.0, 1, 180)
     # bookings made before the end date for days up to this many days after it (status SCHD)
-    future_booking_horizon_days: int = 90
-    post_discharge_followup_rate: float = 0.55
+    future_booking_horizon_days: int = whole(90, 0, 365)
+    post_discharge_followup_rate: float = rate(0.55)
     # --- emergency department
-    ed_visits_per_patient_year: float = 1.0
-    ed_admit_rate: float = 0.20
+    ed_visits_per_patient_year: float = number(1.0, 0.2, 10)
+    ed_admit_rate: float = rate(0.20)
     # share of emergency arrivals placed in an observation stay instead of a plain ED visit
-    observation_share_of_ed: float = 0.06
-    ed_weekend_factor: float = 0.88
+    observation_share_of_ed: float = rate(0.06)
+    ed_weekend_factor: float = number(0.88, 0.1, 3)
     # relative arrivals per hour of day, 00:00 .. 23:00: late-morning and evening peaks
-    ed_hourly_profile: tuple[float, ...] = (
-        2.2,
-        1.8,
-        1.5,
-        1.3,
-        1.2,
-        1.3,
-        1.8,
-        2.8,
-        4.0,
-        5.0,
-        5.6,
-        5.9,
-        5.7,
-        5.4,
-        5.2,
-        5.1,
-        5.2,
-        5.5,
-        5.8,
-        5.9,
-        5.4,
-        4.6,
-        3.6,
-        2.8,
+    ed_hourly_profile: tuple[float, ...] = weights(
+        (
+            2.2,
+            1.8,
+            1.5,
+            1.3,
+            1.2,
+            1.3,
+            1.8,
+            2.8,
+            4.0,
+            5.0,
+            5.6,
+            5.9,
+            5.7,
+            5.4,
+            5.2,
+            5.1,
+            5.2,
+            5.5,
+            5.8,
+            5.9,
+            5.4,
+            4.6,
+            3.6,
+            2.8,
+        )
     )
     # --- inpatient care
-    elective_admissions_per_patient_year: float = 0.05
-    births_per_woman_year_15_44: float = 0.035
-    inpatient_los_mean_days: float = 4.8
-    inpatient_los_sigma: float = 0.8
-    icu_share_of_admissions: float = 0.10
+    elective_admissions_per_patient_year: float = number(0.05, 0, 2)
+    births_per_woman_year_15_44: float = number(0.035, 0, 0.3)
+    inpatient_los_mean_days: float = number(4.8, 1, 30)
+    inpatient_los_sigma: float = number(0.8, 0.05, 2)
+    icu_share_of_admissions: float = rate(0.10)
     # extra chance that an inpatient stay is followed by a readmission within 30 days
-    readmission_rate: float = 0.13
+    readmission_rate: float = rate(0.13)
     # in-hospital death: base chance per stay, times age and ICU factors
-    inpatient_mortality: float = 0.011
+    inpatient_mortality: float = number(0.011, 0, 0.2)
     # --- seasonality: winter peak of respiratory diagnoses and of emergency arrivals
-    respiratory_winter_amplitude: float = 0.8
-    ed_winter_amplitude: float = 0.12
+    respiratory_winter_amplitude: float = number(0.8, 0, 1)
+    ed_winter_amplitude: float = number(0.12, 0, 1)
     # --- clinical activity per visit (generator/clinical.py)
-    secondary_diagnoses_base: float = 0.3
-    secondary_diagnoses_per_year_of_age: float = 0.025
-    treatments_per_outpatient_visit: float = 0.9
-    treatments_per_ed_visit: float = 2.6
-    treatments_per_inpatient_day: float = 1.0
-    doses_per_outpatient_visit: float = 0.5
-    doses_per_ed_visit: float = 2.6
-    doses_per_inpatient_day: float = 9.0
-    dose_held_rate: float = 0.045
-    dose_refused_rate: float = 0.025
+    secondary_diagnoses_base: float = number(0.3, 0, 5)
+    secondary_diagnoses_per_year_of_age: float = number(0.025, 0, 0.1)
+    treatments_per_outpatient_visit: float = number(0.9, 0, 10)
+    treatments_per_ed_visit: float = number(2.6, 1, 10)
+    treatments_per_inpatient_day: float = number(1.0, 0, 10)
+    doses_per_outpatient_visit: float = number(0.5, 0, 10)
+    doses_per_ed_visit: float = number(2.6, 0, 20)
+    doses_per_inpatient_day: float = number(9.0, 0, 30)
+    dose_held_rate: float = rate(0.045)
+    dose_refused_rate: float = rate(0.025)
     # --- revenue cycle
-    claim_denial_rate: float = 0.06
-    insurer_pay_days_min: int = 30
-    insurer_pay_days_max: int = 60
-    patient_nonpayment_rate: float = 0.05
-    write_off_after_days: int = 120
+    claim_denial_rate: float = rate(0.06)
+    insurer_pay_days_min: int = whole(30, 1, 365)
+    insurer_pay_days_max: int = whole(60, 1, 365)
+    patient_nonpayment_rate: float = rate(0.05)
+    write_off_after_days: int = whole(120, 1, 730)
     # --- supply chain
-    inventory_discrepancy_rate: float = 0.02
-    vendor_payment_lateness_mean_days: float = 4.0
-    vendor_payment_lateness_sd_days: float = 9.0
+    inventory_discrepancy_rate: float = rate(0.02)
+    vendor_payment_lateness_mean_days: float = number(4.0, -30, 90)
+    vendor_payment_lateness_sd_days: float = number(9.0, 0, 60)
 
     @property
     def commercial_share_under_65(self) -> float:
@@ -128,18 +193,115 @@ class Scenario:
 
     @classmethod
     def from_file(cls, path: Path) -> Scenario:
-        data = json.loads(path.read_text())
+        """The default scenario with a JSON file's overrides; ValueError names every problem."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        except UnicodeDecodeError:
+            raise ValueError("the file is not UTF-8 text") from None
+        except RecursionError:
+            raise ValueError("the file nests too deeply") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Scenario:
         if not isinstance(data, dict):
-            raise ValueError("a scenario file holds one JSON object of field names and values")
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ValueError(f"unknown scenario fields: {', '.join(unknown)}")
-        defaults = cls()
-        for k, v in data.items():
-            if isinstance(getattr(defaults, k), tuple):
-                data[k] = tuple(v)
-        return dataclasses.replace(defaults, **data)
+            raise ValueError("a scenario file holds one JSON object of setting names and values")
+        found = problems(data)
+        if found:
+            raise ValueError("; ".join(found))
+        kinds = setting_kinds()
+        values = {k: _typed(v, kinds[k]) for k, v in data.items()}
+        return dataclasses.replace(cls(), **values)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def _typed(value: Any, kind: Kind) -> Any:
+    """A checked JSON value as the dataclass holds it: lists as tuples, whole numbers as int."""
+    if isinstance(value, list):
+        return tuple(float(v) for v in value)
+    if kind.kind == "whole":
+        return int(value)
+    if kind.kind == "number":
+        return float(value)
+    return {k: float(v) for k, v in value.items()}
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows; give a finite number")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _value_ok(kind: Kind, value: Any) -> bool:
+    if kind.kind in ("number", "whole"):
+        if not _is_number(value) or not kind.lo <= value <= kind.hi:
+            return False
+        return kind.kind == "number" or float(value).is_integer()
+    if kind.kind == "percents":
+        return (
+            isinstance(value, dict)
+            and bool(value)
+            and set(value) <= set(BLOOD_TYPES)
+            and all(_is_number(v) and v >= 0 for v in value.values())
+            and abs(sum(value.values()) - 100) <= 0.01
+        )
+    if not (
+        isinstance(value, list)
+        and len(value) == kind.length
+        and all(_is_number(v) and v >= 0 for v in value)
+    ):
+        return False
+    total = sum(value)
+    return abs(total - 1) <= 1e-6 if kind.kind == "shares" else total > 0
+
+
+# Rules across settings: (what must hold, a check over the merged values)
+RULES: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
+    (
+        "penicillin_allergy_rate must not exceed any_allergy_rate",
+        lambda v: v["penicillin_allergy_rate"] <= v["any_allergy_rate"],
+    ),
+    (
+        "medicaid_share_under_65 + self_pay_share_under_65 must not exceed 1",
+        lambda v: v["medicaid_share_under_65"] + v["self_pay_share_under_65"] <= 1,
+    ),
+    (
+        "no_show_rate + cancellation_rate must not exceed 1",
+        lambda v: v["no_show_rate"] + v["cancellation_rate"] <= 1,
+    ),
+    (
+        "dose_held_rate + dose_refused_rate must not exceed 1",
+        lambda v: v["dose_held_rate"] + v["dose_refused_rate"] <= 1,
+    ),
+    (
+        "insurer_pay_days_min must not exceed insurer_pay_days_max",
+        lambda v: v["insurer_pay_days_min"] <= v["insurer_pay_days_max"],
+    ),
+]
+
+
+def setting_kinds() -> dict[str, Kind]:
+    """Every setting's declared kind, by name."""
+    return {f.name: f.metadata["kind"] for f in dataclasses.fields(Scenario)}
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    """Every problem of a scenario's overrides, one short sentence each (none: valid)."""
+    kinds = setting_kinds()
+    found = [f"unknown setting {_show(k)}" for k in data if k not in kinds]
+    for name, value in data.items():
+        if name in kinds and not _value_ok(kinds[name], value):
+            found.append(f"{name} must be {kinds[name].describe()}, got {_show(value)}")
+    if found:
+        return found
+    merged = {**dataclasses.asdict(Scenario()), **data}
+    return [rule for rule, holds in RULES if not holds(merged)]

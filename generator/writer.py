@@ -1,10 +1,11 @@
 """Atomic, streaming output of the raw tables.
 
-Each table streams into a hidden temporary file in the output folder, block by block,
-while its bytes are hashed. Only when every table is complete are the temporary files
-renamed into place, and the manifest (rows and sha256 per file, run options, version)
-is written last. A run that fails or is killed leaves the previous output as it was; the
-next run removes any temporary file a killed run left behind.
+Each table streams into its file in a staging folder beside the output folder, block by
+block, while its bytes are hashed. When every table is complete, the manifest (rows and
+sha256 per file, run options, version) is written there too, and the staging folder is
+switched with the output folder in one step (generator/folder.py): at every instant the
+output folder holds the whole previous output or the whole new one. One run at a time per
+folder (a lock beside it); the next run clears whatever a killed run left behind.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,10 +24,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from generator import folder as outdir
+from generator import interrupts
+from generator.folder import MANIFEST
 from generator.registry import Table
 
-MANIFEST = "manifest.json"
-TMP_PREFIX = ".ehp-tmp-"
+__all__ = ["MANIFEST", "Chunk", "Output", "TableSink", "prepare"]
 
 
 class _HashingFile(io.RawIOBase):
@@ -74,9 +78,8 @@ class TableSink:
     def __init__(self, table: Table, folder: Path, fmt: str) -> None:
         self.table = table
         self.fmt = fmt
-        self.final = folder / f"{table.file_stem}.{fmt}"
-        self.tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{table.file_stem}.{fmt}"
-        self._fh = self.tmp.open("wb")
+        self.path = folder / f"{table.file_stem}.{fmt}"
+        self._fh = self.path.open("wb")
         self._out = _HashingFile(self._fh)
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
@@ -104,62 +107,83 @@ class TableSink:
         os.fsync(self._fh.fileno())
         self._fh.close()
         return {
-            "file": self.final.name,
+            "file": self.path.name,
             "rows": self.rows,
             "bytes": self._out.bytes,
             "sha256": self._out.sha.hexdigest(),
         }
 
     def discard(self) -> None:
+        if self._parquet is not None:  # closed now, or its __del__ writes to a closed file
+            with contextlib.suppress(Exception):
+                self._parquet.close()
         with contextlib.suppress(Exception):
             self._fh.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.tmp.unlink()
 
 
 class Output:
-    """All the tables of one run, committed together or not at all."""
+    """All the tables of one run, switched in together or not at all.
+
+    Opening takes the folder's lock (FolderBusy if another run holds it), refuses a folder
+    holding files that are not an output (FolderError), clears a killed run's leftovers and
+    opens the staging folder. :meth:`commit` switches it in; :meth:`abort` drops it.
+    """
 
     def __init__(self, folder: Path, fmt: str = "csv") -> None:
-        self.folder = folder
+        self.folder = Path(folder).resolve()
         self.fmt = fmt
         self.sinks: dict[str, TableSink] = {}
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob(f"{TMP_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        self.lock = outdir.FolderLock(self.folder)
+        self.lock.acquire()
+        try:
+            foreign = outdir.foreign_entries(self.folder)
+            if foreign:
+                raise outdir.FolderError(
+                    f"{self.folder} holds {foreign[0]!r}, which ehp-generate did not write; "
+                    "give a new or empty folder, or one it wrote before"
+                )
+            outdir.recover(self.folder)
+            self.stage = outdir.sibling(self.folder, f"{outdir.NEW_MARK}{os.getpid()}")
+            self.stage.mkdir()
+        except BaseException:
+            self.lock.release()
+            raise
 
     def sink(self, table: Table) -> TableSink:
         if table.code not in self.sinks:
-            self.sinks[table.code] = TableSink(table, self.folder, self.fmt)
+            self.sinks[table.code] = TableSink(table, self.stage, self.fmt)
         return self.sinks[table.code]
 
     def write(self, table: Table, data: pa.Table) -> None:
+        interrupts.check()
         self.sink(table).write(data)
 
     def append(self, table: Table, chunk: Chunk) -> None:
+        interrupts.check()
         self.sink(table).append(chunk)
 
     def commit(self, meta: dict[str, Any]) -> dict[str, Any]:
+        interrupts.check()
         files = {code: s.close() for code, s in self.sinks.items()}
         manifest = {**meta, "format": self.fmt, "tables": files}
-        old = self.folder / MANIFEST
-        # The old manifest goes first: a run stopped among the renames leaves no manifest
-        # that vouches for a mix of old and new files.
-        with contextlib.suppress(FileNotFoundError):
-            old.unlink()
-        for s in self.sinks.values():
-            s.tmp.replace(s.final)
-        # Files of the other format would be stale now: the manifest names the live ones.
-        other = "parquet" if self.fmt == "csv" else "csv"
-        for s in self.sinks.values():
-            with contextlib.suppress(FileNotFoundError):
-                s.final.with_suffix(f".{other}").unlink()
-        tmp = self.folder / f"{TMP_PREFIX}{os.getpid()}-{MANIFEST}"
-        tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        tmp.replace(old)
+        with (self.stage / MANIFEST).open("w", encoding="utf-8") as fh:
+            fh.write(json.dumps(manifest, indent=2, sort_keys=True, allow_nan=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        outdir.carry_over(self.folder, self.stage)
+        outdir.fsync_dir(self.stage)
+        outdir.pause_for_test("before-switch")
+        with interrupts.critical():
+            old = outdir.switch(self.stage, self.folder)
+            outdir.fsync_dir(self.folder.parent)
+            outdir.pause_for_test("after-switch")
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        self.lock.release()
         return manifest
 
     def abort(self) -> None:
         for s in self.sinks.values():
             s.discard()
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self.lock.release()

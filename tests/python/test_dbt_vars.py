@@ -107,3 +107,17 @@ def test_valid_vars_still_build(project, tmp_path):
     as_of = con.execute("select as_of_date from intermediate.int_extract_dates_derived").fetchone()
     assert str(as_of[0]) == "2024-06-30"
     con.close()
+
+
+def test_a_killed_runs_staging_folder_is_not_read_as_seeds(project, tmp_path):
+    """A run killed after writing leaves seeds/.ehp.ehp-new-PID/ until the next run:
+    .dbtignore keeps dbt from taking its CSVs for a second set of seeds."""
+    stage = project / "seeds" / ".ehp.ehp-new-12345"
+    stage.mkdir()
+    (stage / "ehp_dpmt.csv").write_bytes((project / "seeds" / "ehp" / "ehp_dpmt.csv").read_bytes())
+    try:
+        res = run_dbt(project, tmp_path / "parse.duckdb", "parse")
+        assert res.returncode == 0, tail(res)
+    finally:
+        (stage / "ehp_dpmt.csv").unlink()
+        stage.rmdir()
