@@ -1,5 +1,8 @@
 """Every bad input is refused before anything is written: exit 2, one line, no traceback,
-nothing written anywhere, the previous output intact."""
+nothing written anywhere, the previous output intact.
+
+The many cases run the CLI's main() in this process (an exception escaping it fails the
+test); a few run it as a real process to show the same line and status from outside."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from pathlib import Path
 import pytest
 from reliability import SMALL, cli, listing, one_clean_line, snapshot
 
-from generator import validate
+from generator import cli as cli_module
+from generator import interrupts, validate
 from generator.scenario import Scenario, problems, setting_kinds
 
 
@@ -98,6 +102,26 @@ BAD_SCENARIOS = [
 ]
 
 
+class Result:
+    def __init__(self, returncode: int, stderr: str) -> None:
+        self.returncode, self.stderr = returncode, stderr
+
+
+@pytest.fixture
+def main(capsys, monkeypatch):
+    """cli.main in this process: (exit status, stderr), pytest's signal handlers kept."""
+    monkeypatch.setattr(interrupts, "install", lambda: None)
+
+    def call(*args: str) -> Result:
+        try:
+            code = cli_module.main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        return Result(code, capsys.readouterr().err)
+
+    return call
+
+
 def _refused_and_untouched(res, expected: str, out: Path, before: dict, parent: list) -> None:
     assert res.returncode == 2, res.stderr
     line = one_clean_line(res)
@@ -107,28 +131,28 @@ def _refused_and_untouched(res, expected: str, out: Path, before: dict, parent: 
 
 
 @pytest.mark.parametrize(("args", "expected"), BAD_ARGS)
-def test_bad_option_is_refused(previous, args, expected):
+def test_bad_option_is_refused(main, previous, args, expected):
     before, parent = snapshot(previous), listing(previous.parent)
-    res = cli(*args, "--out", str(previous))
+    res = main(*args, "--out", str(previous))
     _refused_and_untouched(res, expected, previous, before, parent)
 
 
 @pytest.mark.parametrize(("content", "expected"), BAD_SCENARIOS)
-def test_bad_scenario_file_is_refused(previous, tmp_path, content, expected):
+def test_bad_scenario_file_is_refused(main, previous, tmp_path, content, expected):
     scenario = tmp_path / "scenario.json"
     scenario.write_text(content)
     before, parent = snapshot(previous), listing(previous.parent)
-    res = cli(*SMALL, "--scenario", str(scenario), "--out", str(previous))
+    res = main(*SMALL, "--scenario", str(scenario), "--out", str(previous))
     _refused_and_untouched(res, expected, previous, before, parent)
     assert "--scenario" in res.stderr
 
 
-def test_scenario_that_is_not_utf8_or_missing_is_refused(previous, tmp_path):
+def test_scenario_that_is_not_utf8_or_missing_is_refused(main, previous, tmp_path):
     latin = tmp_path / "latin.json"
     latin.write_bytes(b'{"no_show_rate": 0.2, "caf\xe9": 1}')
     for path, expected in ((latin, "not UTF-8"), (tmp_path / "none.json", "cannot be read")):
         before, parent = snapshot(previous), listing(previous.parent)
-        res = cli(*SMALL, "--scenario", str(path), "--out", str(previous))
+        res = main(*SMALL, "--scenario", str(path), "--out", str(previous))
         _refused_and_untouched(res, expected, previous, before, parent)
 
 
@@ -256,7 +280,23 @@ def test_a_valid_scenario_file_is_used(previous, tmp_path):
     assert (previous / ".generate-args").exists(), "a hidden file of the user's was lost"
 
 
-def test_refusals_do_not_depend_on_the_working_folder(tmp_path):
+# a few of the cases above, as real processes: the same one line and status from outside
+PROCESS_CASES = [
+    ["--scale", "1e9"],
+    ["--end-date", "9999-12-31"],
+    ["--workers", "1000"],
+    ["--start-date", "2024-01-01", "--end-date", "2024-01-01"],
+]
+
+
+@pytest.mark.parametrize("args", PROCESS_CASES)
+def test_a_real_process_refuses_with_one_line(previous, args):
+    before, parent = snapshot(previous), listing(previous.parent)
+    res = cli(*args, "--out", str(previous))
+    _refused_and_untouched(res, args[0], previous, before, parent)
+
+
+def test_an_empty_out_writes_nothing_in_the_working_folder(tmp_path):
     """`--out ''` used to write into the current folder."""
     res = cli(*SMALL, "--out", "", cwd=tmp_path)
     assert res.returncode == 2 and listing(tmp_path) == []
