@@ -102,9 +102,11 @@ def foreign_entries(folder: Path) -> list[str]:
 
 
 def carry_over(folder: Path, stage: Path) -> None:
-    """Hidden files of the old folder (not ours) go into the new one too (hard links)."""
+    """The old folder's permissions and hidden files (not ours; hard links) go into the new
+    one too."""
     if not folder.is_dir():
         return
+    shutil.copymode(folder, stage)
     for entry in os.scandir(folder):
         if (
             entry.name.startswith(".")

@@ -111,6 +111,13 @@ def test_a_kill_inside_the_commit_leaves_old_or_new(previous, step, sig, holds, 
     assert complete_output(previous) == 3 and leftovers(previous) == []
 
 
+def test_the_new_folder_keeps_the_old_ones_permissions(previous):
+    previous.chmod(0o750)
+    assert cli(*SMALL, "--seed", "2", "--out", str(previous), "--quiet").returncode == 0
+    assert complete_output(previous) == 2
+    assert previous.stat().st_mode & 0o777 == 0o750
+
+
 def test_next_run_rolls_back_a_switch_killed_between_renames(previous):
     old = snapshot(previous)
     env = {"EHP_TEST_PAUSE_AT": "between-renames", "EHP_TEST_NO_EXCHANGE": "1"}
