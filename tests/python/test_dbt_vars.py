@@ -23,14 +23,12 @@ PWN = "create table pwned as select 1; --"
 # (var, value, what the error must say): a value refused with a message naming the var
 REFUSED = [
     ("ehp_raw_schema", f'ehp_raw"; {PWN}', "var ehp_raw_schema must be an identifier"),
-    ("ehp_raw_schema", f"ehp_raw; {PWN}", "var ehp_raw_schema must be an identifier"),
     (
         "ehp_as_of_date",
         "2024-12-31' as date), (select content from read_text('/etc/hostname')) --",
         "var ehp_as_of_date must be a date",
     ),
     ("ehp_as_of_date", f"2024-12-31'; {PWN}", "var ehp_as_of_date must be a date"),
-    ("ehp_as_of_date", "2024-13-45", "var ehp_as_of_date must be a date"),
     ("ehp_loader", f"duckdb'; {PWN}", "var ehp_loader must be one of seed, duckdb"),
     ("ehp_format", f"csv'); {PWN}", "var ehp_format must be one of csv, parquet"),
     (
@@ -94,30 +92,31 @@ def test_a_path_var_is_quoted_not_pasted(project, tmp_path):
     _no_injected_effect(project, db)
 
 
-def test_valid_vars_still_build(project, tmp_path):
-    """The controls: an unusual but valid schema name and an as-of date work."""
+def test_valid_vars_build_and_a_staging_folder_is_not_read_as_seeds(project, tmp_path):
+    """The controls: an unusual but valid schema name and an as-of date work. And a run
+    killed after writing leaves seeds/.ehp.ehp-new-PID/ until the next run: .dbtignore keeps
+    dbt from taking its CSVs for a second set of seeds (dbt would refuse to parse)."""
+    stage = project / "seeds" / ".ehp.ehp-new-12345"
+    stage.mkdir()
+    (stage / "ehp_dpmt.csv").write_bytes((project / "seeds" / "ehp" / "ehp_dpmt.csv").read_bytes())
     db = tmp_path / "vars.duckdb"
     vars_ = {"ehp_loader": "duckdb", "ehp_raw_schema": "raw_2", "ehp_as_of_date": "2024-06-30"}
-    res = run_dbt(
-        project, db, "run", "--select", "+int_extract_dates_derived", "--vars", json.dumps(vars_)
-    )
+    try:
+        res = run_dbt(
+            project,
+            db,
+            "run",
+            "--select",
+            "+int_extract_dates_derived",
+            "--vars",
+            json.dumps(vars_),
+        )
+    finally:
+        (stage / "ehp_dpmt.csv").unlink()
+        stage.rmdir()
     assert res.returncode == 0, tail(res)
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from raw_2.ehp_dpmt").fetchone()[0] > 0
     as_of = con.execute("select as_of_date from intermediate.int_extract_dates_derived").fetchone()
     assert str(as_of[0]) == "2024-06-30"
     con.close()
-
-
-def test_a_killed_runs_staging_folder_is_not_read_as_seeds(project, tmp_path):
-    """A run killed after writing leaves seeds/.ehp.ehp-new-PID/ until the next run:
-    .dbtignore keeps dbt from taking its CSVs for a second set of seeds."""
-    stage = project / "seeds" / ".ehp.ehp-new-12345"
-    stage.mkdir()
-    (stage / "ehp_dpmt.csv").write_bytes((project / "seeds" / "ehp" / "ehp_dpmt.csv").read_bytes())
-    try:
-        res = run_dbt(project, tmp_path / "parse.duckdb", "parse")
-        assert res.returncode == 0, tail(res)
-    finally:
-        (stage / "ehp_dpmt.csv").unlink()
-        stage.rmdir()
