@@ -189,7 +189,8 @@ def run(opts: Options, quiet: bool) -> tuple[int, dict[str, Any] | None]:
         if os.environ.get("EHP_TRACEBACK"):
             raise
         return _fail(
-            f"internal error {type(exc).__name__}: {exc}; {opts.out} is unchanged "
+            f"internal error {type(exc).__name__}: {' '.join(str(exc).split())}; "
+            f"{opts.out} is unchanged "
             "(EHP_TRACEBACK=1 shows where; please report it)",
             1,
         ), None

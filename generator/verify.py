@@ -76,7 +76,10 @@ def main(folder_text: str, say: Callable[[str], None]) -> int:
     for name in sorted(entries):
         problem = file_problem(folder / Path(name).name, entries[name])
         if problem:
-            sys.stderr.write(f"ehp-generate: verify failed: {folder}/{problem}\n")
+            sys.stderr.write(
+                f"ehp-generate: verify failed: {folder}/{problem}; regenerate the folder "
+                "(make generate) or restore the file\n"
+            )
             return 1
     say(f"ehp-generate: {len(entries)} files in {folder} match {MANIFEST}")
     return 0

@@ -332,3 +332,22 @@ def test_a_disk_that_fills_up_leaves_the_old_output(small_disk, monkeypatch, cap
         == f"ehp-generate: error: the disk is full while writing {out}; it still holds the previous output"
     )
     assert snapshot(out) == old and leftovers(out) == []
+
+
+def test_a_bug_in_the_simulation_ends_with_one_line_and_the_old_output(
+    previous, monkeypatch, capsys, own_signals
+):
+    from generator import engine
+
+    def broken(ctx, block, state):
+        raise IndexError("boolean index did not match\nindexed array")
+
+    monkeypatch.setattr(engine, "block_steps", lambda: [("PATN", broken)])
+    old = snapshot(previous)
+    assert cli_module.main([*SMALL, "--seed", "2", "--out", str(previous), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "ehp-generate: error: internal error IndexError: boolean index did not match indexed array;"
+    )
+    assert len(err.strip().splitlines()) == 1 and "EHP_TRACEBACK=1" in err
+    assert snapshot(previous) == old and leftovers(previous) == []
