@@ -11,7 +11,8 @@ there is any. The rules (the layers and names of the README's "The dbt project")
 - staging-sql: a staging model neither joins nor aggregates (no `join`, `group by`
   or aggregate function in its compiled SQL);
 - naming: names follow the folder: `stg_<source>__` in staging, `int_` in
-  intermediate, `dim_` / `fct_` / `rpt_` in marts; every model lives in one of them;
+  intermediate, `dim_` / `fct_` in marts (dbt-project-evaluator's prefixes); every
+  model lives in one of them;
 - contract: every mart enforces its contract;
 - layers: no model reads a model of a later layer (staging < intermediate < marts).
 
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = {
     "staging": ("stg_",),
     "intermediate": ("int_",),
-    "marts": ("dim_", "fct_", "rpt_"),
+    "marts": ("dim_", "fct_"),
 }
 RANK = {name: i for i, name in enumerate(dm.LAYERS)}
 _STAGING_NAME = re.compile(r"^stg_([a-z0-9]+)__([a-z0-9_]+)$")

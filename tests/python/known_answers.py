@@ -34,7 +34,7 @@ ANSWERS_FILE = ROOT / "tests" / "known_answers" / "default_seed42_scale0.1.json"
 # figure name -> (SQL over the marts, digits kept; None for exact values)
 FIGURES: dict[str, tuple[str, int | None]] = {
     "as_of_date": (
-        "select cast(max(as_of_date) as varchar) from marts.rpt_ar_aging",
+        "select cast(max(as_of_date) as varchar) from marts.fct_ar_aging",
         None,
     ),
     "visits": ("select count(*) from marts.fct_visits", None),
@@ -69,7 +69,7 @@ FIGURES: dict[str, tuple[str, int | None]] = {
     ),
     "gross_charges_amount": ("select sum(total_charge_amount) from marts.fct_bills", 2),
     "collections_amount": ("select sum(payment_amount) from marts.fct_payments", 2),
-    "ar_balance_amount": ("select sum(balance_amount) from marts.rpt_ar_aging", 2),
+    "ar_balance_amount": ("select sum(balance_amount) from marts.fct_ar_aging", 2),
     "written_off_amount": ("select sum(written_off_amount) from marts.fct_bills", 2),
     "vendor_spend_amount": ("select sum(invoice_amount) from marts.fct_vendor_invoices", 2),
     "stock_out_days": (
