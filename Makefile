@@ -6,23 +6,23 @@ BIN := $(VENV)/bin
 SCALE ?= 0.1
 SEED ?= 42
 OUT := seeds/ehp
-DB := $(CURDIR)/proactivehealth.duckdb
 DOCS_PORT ?= 8080
-export DBT_PROFILES_DIR := $(CURDIR)
-export EHP_DUCKDB_PATH ?= $(DB)
+# dbt reads ./profiles.yml; the database is proactivehealth.duckdb in this folder unless
+# EHP_DUCKDB_PATH says otherwise. Neither is exported with another value here, so that
+# `make` and plain `dbt` share one profile and dbt's partial parsing survives between them.
+DB := $(or $(EHP_DUCKDB_PATH),proactivehealth.duckdb)
+# refuse, in one line naming the program to close, a database another program holds open
+LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
-GEN_SOURCES := $(wildcard generator/*.py generator/reference/*.csv)
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
-ARGS_FILE := $(OUT)/.generate-args
-# regenerate when the arguments change, not only when the code does
-$(shell mkdir -p $(OUT); echo '$(GEN_ARGS)' | cmp -s - $(ARGS_FILE) 2>/dev/null || echo '$(GEN_ARGS)' > $(ARGS_FILE))
 
-.PHONY: build test test-fast generate lint format docs clean help answers bench
+.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers bench FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
 	@echo "make test       linters, Python tests and the end-to-end dbt build test"
 	@echo "make test-fast  the fast Python tests only"
+	@echo "make sql        a SQL client in the terminal (harlequin) on the built database"
 	@echo "make answers    rewrite the known answers of the default dataset (seed 42, scale 0.1)"
 	@echo "make generate   regenerate the CSVs in $(OUT)"
 	@echo "make docs       dbt docs as one offline page (target/static_index.html) and the ERD redrawn"
@@ -30,28 +30,44 @@ help:
 	@echo "make bench      benchmark generator and loaders at scales 0.1, 1, 10 (BENCH_SCALES=0.1,1 to limit)"
 	@echo "make clean      remove generated data, the database and dbt artifacts"
 
+# tools whose pins clash with the project's (tools/<name>.txt), each in its own venv
+TOOLS := .venv-tools
+$(TOOLS)/%/.installed: tools/%.txt
+	test -x $(TOOLS)/$*/bin/python || $(PYTHON) -m venv $(TOOLS)/$*
+	$(TOOLS)/$*/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+# a SQL client in the terminal on the built database, read-only (Ctrl-Q quits)
+sql: $(TOOLS)/harlequin/.installed
+	@test -f $(DB) || { echo "$(DB) does not exist yet: run make build first" >&2; exit 2; }
+	$(TOOLS)/harlequin/bin/harlequin --read-only $(DB)
+
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
-$(OUT)/manifest.json: $(BIN)/.installed $(GEN_SOURCES) $(ARGS_FILE)
-	$(BIN)/ehp-generate $(GEN_ARGS)
+# The dataset asked for (SCALE, SEED): scripts/dataset.py compares the manifest's options
+# and the generator's code with what is asked, regenerates when they differ and says so.
+$(OUT)/manifest.json: $(BIN)/.installed FORCE
+	@$(BIN)/python scripts/dataset.py $(GEN_ARGS)
 
 generate: $(BIN)/.installed
-	$(BIN)/ehp-generate $(GEN_ARGS)
+	@$(BIN)/python scripts/dataset.py $(GEN_ARGS) --force
 
-# the files are checked against their manifest first: a changed or corrupt file stops here
+# the files are checked against their manifest first: a changed or corrupt file stops here;
+# then dbt build, or only what changed since the last build that passed (scripts/dbt_build.py)
 build: $(OUT)/manifest.json
-	$(BIN)/ehp-generate --verify $(OUT)
-	$(BIN)/dbt build
+	@$(BIN)/ehp-generate --verify $(OUT)
+	@$(BIN)/python scripts/dbt_build.py $(if $(FORCE),--force)
 	@echo
-	@echo "The hospital's data is in $(EHP_DUCKDB_PATH)"
-	@echo "Query it with:"
-	@echo "  $(BIN)/dbt show --inline 'select * from {{ ref(\"stg_ehp__patn\") }}' --limit 5"
-	@echo "  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(EHP_DUCKDB_PATH)', read_only=True).sql('show all tables'))\""
-	@echo "  or open the file in any DuckDB client (duckdb CLI, DBeaver, ...)"
+	@echo "The hospital's data is in $(DB). Query it with:"
+	@echo "  make sql          (harlequin, a SQL client in the terminal; Ctrl-Q quits)"
+	@echo "  $(BIN)/dbt show --inline 'select * from {{ ref(\"dim_patients\") }}' --limit 5"
+	@echo "Close them before the next build: DuckDB lets no one write while the file is open."
+	@echo "Run make build again after a change: with none it skips dbt (a second or two); after"
+	@echo "a model change it builds and tests only that model and what depends on it."
 
 # sqlfluff on every model, test and macro. Macro files (generic tests too) render no SQL
 # of their own, so the dbt templater skips them: scripts/lint_macros.py lints the SQL
@@ -78,14 +94,22 @@ answers: $(BIN)/.installed
 	$(BIN)/python tests/python/known_answers.py --write
 
 # The docs of the default hospital: its seeds and models built (no tests: `make build`
-# runs them), the ERD redrawn from that manifest, then dbt's static page, finished with
-# Mermaid for the ERD. target/static_index.html opens from disk, offline.
-docs: $(OUT)/manifest.json
+# runs them), the ERD redrawn from that manifest (docs/erd.md, and SVG pictures in
+# assets/erd/ that dbt copies into target/), then dbt's static page with the pictures
+# inlined: target/static_index.html opens from disk, offline; `dbt docs serve` works too.
+docs: $(OUT)/manifest.json graphviz
+	@$(LOCK_CHECK)
 	$(BIN)/dbt build --resource-type seed --resource-type model --quiet
-	$(BIN)/python scripts/erd.py target/manifest.json
+	$(BIN)/python scripts/erd.py target/manifest.json --svg assets/erd
 	$(BIN)/dbt docs generate --static --quiet
 	$(BIN)/python scripts/finish_static_docs.py target/static_index.html
 	@echo "Open target/static_index.html in a browser, or run: make docs-serve"
+
+# Graphviz's `dot` draws the ERD to SVG: Debian's package, installed when missing (as root)
+graphviz:
+	@command -v dot >/dev/null || { test "$$(id -u)" = 0 || { echo "make docs needs Graphviz: sudo apt-get install graphviz" >&2; exit 2; }; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq graphviz >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; }; }
 
 docs-serve:
 	test -f target/static_index.html || $(MAKE) docs
@@ -99,5 +123,5 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf target logs dbt_packages .cache $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generate-args
+	rm -rf target logs dbt_packages .cache assets/erd $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generator-code
 	rm -f proactivehealth.duckdb proactivehealth.duckdb.wal

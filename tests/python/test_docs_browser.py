@@ -1,19 +1,25 @@
-"""The static dbt docs in a real browser: headless Chromium (Debian's package, installed
-here when missing) opens target/static_index.html from disk with the network cut, and
-sees the overview, the ERD and a mart's lineage graph, with nothing logged as an error.
+"""The dbt docs in a real browser: headless Chromium (Debian's package, installed here
+when missing) opens target/static_index.html from disk with the network cut, and sees
+the overview, every ERD picture fitting its box and a mart's lineage graph, with nothing
+logged as an error; and the same pictures under `dbt docs serve` (target/ over HTTP on
+the loopback address).
 
-Screenshots and the ERD's SVGs are kept in target/test-artifacts/.
+Screenshots are kept in target/test-artifacts/.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import dbt_manifest as dm
+import erd
 import finish_static_docs
 import pytest
 from helpers import ROOT
@@ -33,22 +39,30 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium; installed with apt-get when missing (CI runs as root)."""
-    if not CHROMIUM.exists():
+def apt_install(package: str, program: Path) -> Path:
+    """A Debian package's program; the package installed with apt-get when missing (CI
+    runs as root), as the Makefile's targets do."""
+    if not program.exists():
         if not shutil.which("apt-get") or os.geteuid() != 0:
-            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (as root)")
+            pytest.fail(f"{program} is missing: apt-get install {package} (as root)")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
             res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
             assert res.returncode == 0, f"{' '.join(cmd)} failed:\n{res.stdout[-2000:]}{res.stderr}"
-    return CHROMIUM
+    return program
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    return apt_install("chromium", CHROMIUM)
 
 
 @pytest.fixture(scope="module")
 def docs(built) -> Path:
-    """dbt docs generate --static on the built project, finished like `make docs` does."""
+    """dbt docs generate --static on the built project, with the ERD drawn and the page
+    finished like `make docs` does."""
+    apt_install("graphviz", Path("/usr/bin/dot"))
+    erd.render_svgs(dm.load(built / "target" / "manifest.json"), built / "assets" / "erd")
     target = built / "docs-target"
     env = {
         **os.environ,
@@ -128,23 +142,77 @@ def _overview_title() -> str:
     return next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
 
 
-def test_overview_page_and_erd_render(page):
+ERD_PICTURES = 10  # the overview, 4 raw areas, 5 mart areas
+
+
+def diagram_boxes(tab) -> list[dict]:
+    """Every picture on the page: its natural and shown width, and its box's width."""
+    return tab.evaluate(
+        """() => [...document.querySelectorAll('img')].filter(i => i.alt).map(i => {
+            const box = i.parentElement;
+            return {alt: i.alt, loaded: i.complete && i.naturalWidth > 0,
+                    natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+                    box: box.clientWidth, overflow: box.scrollWidth - box.clientWidth};
+        })"""
+    )
+
+
+def assert_every_diagram_fits(tab) -> None:
+    tab.wait_for_function(
+        f"document.querySelectorAll('img[alt]').length >= {ERD_PICTURES}", timeout=30_000
+    )
+    tab.wait_for_function(
+        "[...document.querySelectorAll('img[alt]')].every(i => i.complete)", timeout=30_000
+    )
+    boxes = diagram_boxes(tab)
+    assert len(boxes) == ERD_PICTURES, boxes
+    for b in boxes:
+        assert b["loaded"], f"{b['alt']}: the picture did not load"
+        assert b["shown"] <= b["box"] and b["overflow"] <= 0, f"{b['alt']} overflows: {b}"
+        # drawn at its own size (no shrinking that would make the labels unreadable)
+        assert b["shown"] >= 0.95 * b["natural"], f"{b['alt']} is shrunk: {b}"
+
+
+def test_overview_page_and_every_erd_picture_fits(page):
     page.open("overview")
     page.tab.get_by_role("heading", name=_overview_title(), exact=True).wait_for()
     page.tab.get_by_role("heading", name="The data model").wait_for()
     page.shot("docs-overview.png")
-    diagrams = page.tab.locator("div.mermaid svg")
-    diagrams.nth(1).wait_for(timeout=60_000)
-    assert diagrams.count() == 2
-    svgs = [diagrams.nth(i).evaluate("e => e.outerHTML") for i in range(2)]
-    assert "ehp_patn" in svgs[0].lower() and "ehp_vist" in svgs[0].lower()
-    assert "fct_" in svgs[1].lower() or "dim_" in svgs[1].lower()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for name, svg in zip(("erd-raw.svg", "erd-marts.svg"), svgs, strict=True):
-        (ARTIFACTS / name).write_text(svg, encoding="utf-8")
-    page.tab.locator("div.mermaid").first.scroll_into_view_if_needed()
+    assert_every_diagram_fits(page.tab)
+    text = page.tab.locator("body").inner_text()
+    assert "<!--" not in text and "erdiagram" not in text.lower(), "stray text on the page"
+    page.tab.locator("img[alt]").first.scroll_into_view_if_needed()
     page.shot("docs-overview-erd.png")
     page.assert_clean()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # no request log on the test's output
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_docs(docs):
+    """docs-target over HTTP on the loopback address, as `dbt docs serve` serves target/."""
+    handler = functools.partial(_QuietHandler, directory=str(docs))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_dbt_docs_serve_shows_the_erd_pictures(browser, served_docs):
+    tab = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        tab.goto(f"{served_docs}/index.html#!/overview")
+        tab.get_by_role("heading", name="The data model").wait_for(timeout=60_000)
+        assert_every_diagram_fits(tab)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "docs-serve-overview.png"))
+    finally:
+        tab.close()
 
 
 def _lineage_model(manifest: dict) -> dict:

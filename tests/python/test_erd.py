@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dbt_manifest as dm
 import erd
 import pytest
@@ -42,7 +44,21 @@ def test_mermaid_lines_read_as_cardinalities():
     assert erd._type("decimal(14,2)") == "decimal(14-2)"
 
 
-def test_every_target_has_the_markers():
-    for name in erd.COMPACT_TARGETS:
-        text = (ROOT / name).read_text(encoding="utf-8")
-        assert erd.BEGIN in text and erd.END in text, name
+@pytest.mark.slow
+def test_every_table_is_in_one_area_and_every_diagram_is_drawn(built):
+    manifest = dm.load(built / "target" / "manifest.json")
+    areas = [table for members in erd.raw_areas().values() for table in members]
+    assert sorted(areas) == sorted(e.name for e in erd.raw_diagram(manifest).entities)
+    sources = erd.dot_sources(manifest)
+    assert "overview" in sources and len(sources) == 1 + len(erd.RAW_AREAS) + len(
+        erd.mart_areas(manifest)
+    )
+
+
+def test_the_docs_overview_shows_every_diagram_the_erd_draws():
+    overview = (ROOT / "models" / "overview.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\(assets/erd/([\w-]+)\.svg\)", overview))
+    areas = {f"raw_{a}" for a in erd.RAW_AREAS}
+    marts = {p.name for p in (ROOT / "models" / "marts").iterdir() if p.is_dir()}
+    assert shown == {"overview"} | areas | {f"marts_{m}" for m in marts}
+    assert "<!--" not in overview and "```mermaid" not in overview
