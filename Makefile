@@ -82,7 +82,9 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# the tools in their own venvs are checked too: harlequin opens the database, dbt-bouncer
+# finds nothing (tests/python/test_sql_client.py, test_convention_tools.py)
+test: lint $(TOOLS)/harlequin/.installed $(TOOLS)/dbt-bouncer/.installed
 	$(BIN)/pytest
 
 test-fast: $(BIN)/.installed

@@ -33,7 +33,11 @@ def inline_svgs(html: str, folder: Path) -> str:
         svg = folder / match[1]
         if not svg.exists():
             raise SystemExit(f"{svg} is missing: run `make docs` (it draws the ERD)")
-        return "(data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode() + ")"
+        return (
+            "(data:image/svg+xml;charset=utf-8;base64,"
+            + base64.b64encode(svg.read_bytes()).decode()
+            + ")"
+        )
 
     return SVG_LINK.sub(data_url, html)
 

@@ -13,6 +13,7 @@ from generator.load import connect
 # the project's scripts (ERD, conventions, docs, dbt_copy) are importable by the tests
 sys.path.insert(0, str(ROOT / "scripts"))
 from dbt_copy import copy_project, run_dbt, tail
+from known_answers import build_default_marts
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,11 @@ def built(tmp_path_factory) -> Path:
     if res.returncode != 0:
         pytest.fail("dbt build failed:\n" + tail(res))
     return proj
+
+
+@pytest.fixture(scope="session")
+def default_marts(tmp_path_factory) -> Path:
+    """The default dataset (seed 42, scale 0.1) generated into a copy of the project, its
+    seeds and models built (no tests). Returns the database; the copy is its folder.
+    Shared by the known answers and the figures the pages show."""
+    return build_default_marts(tmp_path_factory.mktemp("default_marts"))

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from known_answers import ANSWERS_FILE, build_default_marts, compute
+from known_answers import ANSWERS_FILE, compute
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def marts_db(tmp_path_factory):
-    return build_default_marts(tmp_path_factory.mktemp("known_answers"))
+def marts_db(default_marts):
+    return default_marts
 
 
 @pytest.fixture(scope="module")
