@@ -16,7 +16,7 @@ LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
 
-.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers bench FORCE
+.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures bench FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-fast  the fast Python tests only"
 	@echo "make sql        a SQL client in the terminal (harlequin) on the built database"
 	@echo "make answers    rewrite the known answers of the default dataset (seed 42, scale 0.1)"
+	@echo "make readme-figures  rewrite the figures README.md and docs/ show, from that dataset"
 	@echo "make generate   regenerate the CSVs in $(OUT)"
 	@echo "make docs       dbt docs as one offline page (target/static_index.html) and the ERD redrawn"
 	@echo "make docs-serve serve the docs on http://127.0.0.1:$(DOCS_PORT)/static_index.html"
@@ -94,6 +95,11 @@ test-fast: $(BIN)/.installed
 # change then shows up as a reviewed diff of tests/known_answers/*.json
 answers: $(BIN)/.installed
 	$(BIN)/python tests/python/known_answers.py --write
+
+# every figure README.md and docs/*.md show (mf answers, rows, exercise answers), from the
+# default dataset built in a temporary copy; test_readme_figures.py checks them
+readme-figures: $(BIN)/.installed
+	$(BIN)/python scripts/readme_figures.py
 
 # The docs of the default hospital: its seeds and models built (no tests: `make build`
 # runs them), the ERD redrawn from that manifest (docs/erd.md, and SVG pictures in

@@ -293,7 +293,8 @@ def render(info: dict, gens: dict, loads: dict, baseline: dict, threads_note: st
 
 
 def update_readme(table: str) -> None:
-    readme = ROOT / "README.md"
+    """Refresh the table between the bench markers of docs/scale_up.md."""
+    readme = ROOT / "docs" / "scale_up.md"
     text = readme.read_text()
     if README_START not in text or README_END not in text:
         return

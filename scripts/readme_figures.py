@@ -5,7 +5,10 @@ Every figure a page shows sits between markers, `<!-- figures:NAME:start -->` an
 
 - `mf:<saved query>`: what `mf query --saved-query <saved query>` prints (the saved
   queries of models/marts/_saved_queries.yml), with the options of FIGURES;
-- `rows`: the rows of each raw table (the dataset's manifest.json).
+- `rows`: the rows of each raw table (the dataset's manifest.json);
+- `exercise-NN`: the answer of exercise NN of docs/exercises.md, what its reference
+  solution docs/exercises/NN_*.sql returns (after building the exercise's models of
+  docs/exercises/models/, twice for the incremental one).
 
 `make readme-figures` builds the default dataset (seed 42, scale 0.1) in a temporary
 copy of the project and rewrites the blocks; the slow test test_readme_figures.py
@@ -42,6 +45,9 @@ FIGURES: dict[str, list[str]] = {
     "mf:supply_chain_by_quarter": ["--order", "metric_time__quarter"],
 }
 PAGES = ["README.md", "docs/*.md"]
+EXERCISES = ROOT / "docs" / "exercises"
+# exercise -> the models of docs/exercises/models/ its solution builds, and how many runs
+EXERCISE_MODELS = {"09": (["fct_patient_visits_yearly"], 1), "10": (["fct_payments_daily"], 2)}
 
 
 def pages(root: Path = ROOT) -> list[Path]:
@@ -81,6 +87,51 @@ def rows_table(manifest: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
+
+
+def markdown_table(columns: list[str], rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_value(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def build_exercise_models(project: Path, db: Path, number: str) -> None:
+    """Put the exercise's reference models into models/exercises/ and build them."""
+    from dbt_copy import run_dbt, tail
+
+    models, runs = EXERCISE_MODELS.get(number, ([], 0))
+    folder = project / "models" / "exercises"
+    folder.mkdir(parents=True, exist_ok=True)
+    for model in models:
+        (folder / f"{model}.sql").write_text((EXERCISES / "models" / f"{model}.sql").read_text())
+    for _ in range(runs):
+        res = run_dbt(project, db, "run", "--select", *models)
+        if res.returncode != 0:
+            raise RuntimeError(f"exercise {number}: dbt run failed:\n{tail(res)}")
+
+
+def exercise_answer(project: Path, db: Path, number: str) -> str:
+    """The answer block of an exercise: its reference solution's result, folded away."""
+    import duckdb
+
+    (solution,) = sorted(EXERCISES.glob(f"{number}_*.sql"))
+    build_exercise_models(project, db, number)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cursor = con.execute(solution.read_text())
+        columns = [d[0] for d in cursor.description]
+        table = markdown_table(columns, cursor.fetchall())
+    finally:
+        con.close()
+    link = f"exercises/{solution.name}"
+    reference = f"Reference solution: [{link}]({link})"
+    return f"<details><summary>Answer</summary>\n\n{table}\n{reference}\n\n</details>\n"
+
+
 def compute(project: Path, db: Path, wanted: set[str]) -> dict[str, str]:
     """The body of every block named in ``wanted``, from the built copy at ``project``."""
     bodies: dict[str, str] = {}
@@ -88,6 +139,8 @@ def compute(project: Path, db: Path, wanted: set[str]) -> dict[str, str]:
         if name == "rows":
             manifest = json.loads((project / "seeds" / "ehp" / "manifest.json").read_text())
             bodies[name] = rows_table(manifest)
+        elif name.startswith("exercise-"):
+            bodies[name] = exercise_answer(project, db, name.removeprefix("exercise-"))
         elif name in FIGURES:
             bodies[name] = mf_output(project, db, name.removeprefix("mf:"), FIGURES[name])
         else:
