@@ -68,8 +68,12 @@ def mf_output(project: Path, db: Path, saved_query: str, options: list[str]) -> 
     )
     if res.returncode != 0:
         raise RuntimeError(f"mf query --saved-query {saved_query} failed:\n{res.stdout[-3000:]}")
-    table = [line for line in res.stdout.splitlines() if line.strip() and "\r" not in line]
-    table = [line.rstrip() for line in table if "query completed" not in line]
+    progress = ("\r", "Initiating query", "query completed")
+    table = [
+        line.rstrip()
+        for line in res.stdout.splitlines()
+        if line.strip() and not any(mark in line for mark in progress)
+    ]
     return "```\n" + "\n".join(table) + "\n```\n"
 
 
@@ -127,8 +131,9 @@ def exercise_answer(project: Path, db: Path, number: str) -> str:
         table = markdown_table(columns, cursor.fetchall())
     finally:
         con.close()
-    link = f"exercises/{solution.name}"
-    reference = f"Reference solution: [{link}]({link})"
+    links = [f"exercises/{solution.name}"]
+    links += [f"exercises/models/{m}.sql" for m in EXERCISE_MODELS.get(number, ([], 0))[0]]
+    reference = "Reference solution: " + ", ".join(f"[{link}]({link})" for link in links)
     return f"<details><summary>Answer</summary>\n\n{table}\n{reference}\n\n</details>\n"
 
 

@@ -15,7 +15,7 @@ THIS = "tests/python/test_self_contained.py"
 DATA_MODEL = ROOT / "docs" / "data_model.md"
 
 # paths that only exist on a developer's machine, and the old spec outside the repository
-OUTSIDE = re.compile(r"\.\./shared|/work/|(?<![\w/])(DATA_MODEL|DESIGN|STYLE)\.md")
+OUTSIDE = re.compile(r"\.\./shared|/work/(shared|main|wt-)|(?<![\w/])(DATA_MODEL|DESIGN|STYLE)\.md")
 CITATION = re.compile(r"data_model\.md\W{0,3}invariants? (\d+)(?:\s*-\s*(\d+))?")
 MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 # drawn by `make docs` (scripts/erd.py --svg) and copied into target/ beside the docs page
