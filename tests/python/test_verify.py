@@ -75,5 +75,5 @@ def test_make_build_verifies_before_loading():
     build = makefile.split("\nbuild:", 1)[1].split("\n\n", 1)[0]
     lines = [line.strip() for line in build.splitlines()[1:]]
     verify = next(i for i, line in enumerate(lines) if "--verify $(OUT)" in line)
-    dbt = next(i for i, line in enumerate(lines) if "dbt build" in line)
+    dbt = next(i for i, line in enumerate(lines) if "dbt build" in line or "dbt_build.py" in line)
     assert verify < dbt
