@@ -16,11 +16,12 @@ LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
 
-.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures bench FORCE
+.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures bench build-postgres build-spark FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
-	@echo "make test       linters, Python tests and the end-to-end dbt build test"
+	@echo "make test       linters, Python tests and the end-to-end dbt builds (DuckDB, Postgres, Spark)"
+	@echo "make build-postgres / build-spark   the same build on a local Postgres / Spark (docs/engines.md)"
 	@echo "make test-fast  the fast Python tests only"
 	@echo "make sql        a SQL client in the terminal (harlequin) on the built database"
 	@echo "make answers    rewrite the known answers of the default dataset (seed 42, scale 0.1)"
@@ -49,6 +50,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# dbt-postgres, dbt-spark and pyspark: for the engine builds and make test's engine matrix
+$(BIN)/.installed-engines: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,engines]"
+	touch $@
+
 # The dataset asked for (SCALE, SEED): scripts/dataset.py compares the manifest's options
 # and the generator's code with what is asked, regenerates when they differ and says so.
 $(OUT)/manifest.json: $(BIN)/.installed FORCE
@@ -70,6 +76,12 @@ build: $(OUT)/manifest.json
 	@echo "Run make build again after a change: with none it skips dbt (a second or two); after"
 	@echo "a model change it builds and tests only that model and what depends on it."
 
+# The same project on another engine, started on this machine and stopped after
+# (Debian packages installed when missing): load seeds/ehp with that engine's loader,
+# then the full dbt build (scripts/engines.py, docs/engines.md).
+build-postgres build-spark: build-%: $(OUT)/manifest.json $(BIN)/.installed-engines
+	$(BIN)/python scripts/engines.py build $*
+
 # sqlfluff on every model, test and macro. Macro files (generic tests too) render no SQL
 # of their own, so the dbt templater skips them: scripts/lint_macros.py lints the SQL
 # their bodies write, with the jinja templater.
@@ -85,7 +97,7 @@ format: $(BIN)/.installed
 
 # the tools in their own venvs are checked too: harlequin opens the database, dbt-bouncer
 # finds nothing (tests/python/test_sql_client.py, test_convention_tools.py)
-test: lint $(TOOLS)/harlequin/.installed $(TOOLS)/dbt-bouncer/.installed
+test: lint $(BIN)/.installed-engines $(TOOLS)/harlequin/.installed $(TOOLS)/dbt-bouncer/.installed
 	$(BIN)/pytest
 
 test-fast: $(BIN)/.installed

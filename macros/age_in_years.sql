@@ -3,7 +3,7 @@
 
     Whole years between two dates: the calendar-year difference, less one
     when the birthday has not come yet in `on_date`'s year. Portable
-    (dbt.datediff and ANSI extract), unlike a year datediff alone, which
+    (ehp_datediff and ANSI extract), unlike a year datediff alone, which
     counts year boundaries crossed and makes a baby born on 31 December
     one year old the next day.
 
@@ -13,7 +13,7 @@
 -#}
 {% macro age_in_years(birth_date, on_date) -%}
     (
-        {{ dbt.datediff(birth_date, on_date, 'year') }}
+        {{ ehp_datediff(birth_date, on_date, 'year') }}
         - case
             when
                 extract(month from {{ on_date }}) * 100

@@ -46,7 +46,7 @@
         from day_offsets
         where
             day_offset
-            <= {{ dbt.datediff(start_date, end_date, 'day') }}
+            <= {{ ehp_datediff(start_date, end_date, 'day') }}
     )
 
     select date_day from spine

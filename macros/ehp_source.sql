@@ -5,15 +5,17 @@
     `{{ ehp_source('patn') }}`. The var `ehp_loader` picks the loader:
       - 'seed' (default): the dbt seed `ehp_<code>` (`dbt seed` loads
         seeds/ehp/ehp_<code>.csv), returned as ref('ehp_<code>');
-      - 'duckdb': source('ehp_raw', 'ehp_<code>'), the same file loaded by
-        DuckDB's read_csv into the schema of var `ehp_raw_schema`.
+      - 'duckdb', 'postgres' or 'spark' (the target's engine):
+        source('ehp_raw', 'ehp_<code>'), the same file loaded by that engine's
+        own reader (macros/load_ehp_raw.sql) into the schema of var
+        `ehp_raw_schema`.
     The ref / source is called while dbt parses the model, so lineage in
     dbt docs shows the seed (or the source) whichever loader is chosen.
 -#}
 {% macro ehp_source(code) %}
     {%- set table_name = 'ehp_' ~ (code | lower) -%}
     {%- set loader = ehp_choice_var(
-        'ehp_loader', 'seed', ['seed', 'duckdb']
+        'ehp_loader', 'seed', ['seed', 'duckdb', 'postgres', 'spark']
     ) -%}
     {%- if loader == 'seed' -%}
         {{- return(ref(table_name)) -}}

@@ -88,30 +88,36 @@
         {{- ehp_var_error(name, value, "a map of tables") -}}
     {%- endif -%}
     {%- set type_pattern = (
-        '(varchar|bigint|integer|double|boolean|date|time|timestamp'
-        ~ '|decimal\\([0-9]{1,2},[0-9]{1,2}\\))'
+        '(varchar|text|string|bigint|integer|double|double precision|boolean'
+        ~ '|date|time|timestamp|decimal\\([0-9]{1,2},[0-9]{1,2}\\))'
     ) -%}
+    {%- set rendered = {} -%}
     {%- for table, columns in value.items() -%}
         {%- if not ehp_is_identifier(table) or columns is not mapping -%}
             {{- ehp_var_error(
                 name, table, "a map of table names to {column: type}"
             ) -}}
         {%- endif -%}
-        {%- for column, data_type in columns.items() -%}
+        {%- do rendered.update({table: {}}) -%}
+        {%- for column, declared in columns.items() -%}
+            {#- dbt leaves Jinja in a var's nested values as written: the
+                string type is an expression of target.type (dbt_project.yml) -#}
+            {%- set data_type = render(declared | string) | trim -%}
+            {%- do rendered[table].update({column: data_type}) -%}
             {%- if not ehp_is_identifier(column) -%}
                 {{- ehp_var_error(
                     name ~ '.' ~ table, column, "column names as identifiers"
                 ) -}}
             {%- endif -%}
-            {%- if data_type is not string
+            {%- if declared is not string
                 or modules.re.fullmatch(type_pattern, data_type) is none -%}
                 {{- ehp_var_error(
                     name ~ '.' ~ table ~ '.' ~ column, data_type,
-                    "a type of varchar, bigint, integer, double, boolean,"
-                    ~ " date, time, timestamp, decimal(p,s)"
+                    "a type of varchar, text, string, bigint, integer, double,"
+                    ~ " boolean, date, time, timestamp, decimal(p,s)"
                 ) -}}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
-    {{- return(value) -}}
+    {{- return(rendered) -}}
 {% endmacro %}

@@ -22,3 +22,8 @@
 {% macro postgres__regex_matches(expression, pattern) -%}
     ({{ expression }} ~ '{{ pattern | replace("'", "''") }}')
 {%- endmacro %}
+
+{#- Spark reads backslashes in string literals as escapes: double them. -#}
+{% macro spark__regex_matches(expression, pattern) -%}
+    ({{ expression }} rlike '{{ pattern | replace("\\", "\\\\") | replace("'", "\\'") }}')
+{%- endmacro %}

@@ -14,7 +14,13 @@ there is any. The rules (the layers and names of the README's "The dbt project")
   intermediate, `dim_` / `fct_` in marts (dbt-project-evaluator's prefixes); every
   model lives in one of them;
 - contract: every mart enforces its contract;
-- layers: no model reads a model of a later layer (staging < intermediate < marts).
+- layers: no model reads a model of a later layer (staging < intermediate < marts);
+- portable: no engine type name that differs between DuckDB, Postgres and Spark
+  (`double`, `float`, `varchar` / `text` / `string` without a length, `time`) in the
+  SQL of models, tests, macros and analyses, in a contract's `data_type` or a seed's
+  column type, and no `dbt.datediff` / `dbt.type_float` (their answers differ between
+  engines): use `dbt.type_string()`, `ehp_type_float()`, `ehp_datediff()`, or in YAML
+  the Jinja expressions of target.type the project already uses (docs/engines.md).
 
     python scripts/check_conventions.py target/manifest.json
 """
@@ -45,6 +51,15 @@ _FORBIDDEN = {
     ),
 }
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\{#.*?#\}", re.S)
+# type names some engine lacks or sizes differently (DESIGN.md principle 9)
+_ENGINE_TYPE = r"((?i:double(?:\s+precision)?|float[48]?|real|varchar|text|string|time))\b(?!\s*\()"
+_SQL_TYPE = re.compile(rf"(?:\bas\s+|::\s*){_ENGINE_TYPE}", re.I)
+_SQL_MACRO = re.compile(r"\bdbt\.(datediff|type_float)\s*\(")
+# a YAML data_type, or a seed column (upper case) in dbt_project.yml, that is a bare name
+_YAML_TYPE = re.compile(rf"^\s*(?:data_type|[A-Z][A-Z0-9_]*)\s*:\s*['\"]?{_ENGINE_TYPE}['\"]?\s*$")
+SQL_FOLDERS = ("models", "tests", "macros", "analyses")
+# the macros that wrap dbt's engine-dependent ones, once
+WRAPPERS = {"macros/ehp_datediff.sql", "macros/ehp_type_float.sql"}
 
 
 @dataclass(frozen=True, order=True)
@@ -106,6 +121,7 @@ class Checker:
             if layer == "marts":
                 self.contract(node)
             self.layers(node, layer, by_id)
+        self.portable()
         return sorted(set(self.problems))
 
     def documented(self, node: dict) -> None:
@@ -208,6 +224,35 @@ class Checker:
                 f"{node['name']} ({layer}) reads {parent['name']} ({parent_layer}), "
                 "a later layer: move the shared logic down",
             )
+
+    def portable(self) -> None:
+        for folder in SQL_FOLDERS:
+            for path in sorted((self.root / folder).rglob("*.sql")):
+                self.portable_sql(path)
+        for path in [self.root / "dbt_project.yml", *sorted((self.root / "models").rglob("*.yml"))]:
+            self.portable_yaml(path)
+
+    def portable_sql(self, path: Path) -> None:
+        text = _STRINGS_AND_COMMENTS.sub(lambda m: "\n" * m.group().count("\n"), path.read_text())
+        for number, line in enumerate(text.splitlines(), start=1):
+            where = (str(path.relative_to(self.root)), number)
+            for match in _SQL_TYPE.finditer(line):
+                self.add(where, "portable", f"type `{match.group(1)}` is not the same on every "
+                         "engine: use dbt.type_string() or ehp_type_float()")  # fmt: skip
+            for match in _SQL_MACRO.finditer(line if where[0] not in WRAPPERS else ""):
+                self.add(where, "portable", f"dbt.{match.group(1)} answers differently per "
+                         f"engine: use ehp_{match.group(1)}()")  # fmt: skip
+
+    def portable_yaml(self, path: Path) -> None:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = _YAML_TYPE.match(line)
+            if match:
+                self.add(
+                    (str(path.relative_to(self.root)), number),
+                    "portable",
+                    f"type `{match.group(1)}` is not the same on every engine: use the "
+                    "target.type expression of docs/engines.md (or `*string` in dbt_project.yml)",
+                )
 
 
 def check(manifest: dict, root: Path = ROOT) -> list[Problem]:

@@ -81,12 +81,12 @@ unmatched_invoices as (
         'invoice without a receipt' as record_name,
         vendor_invoices.vendor_invoice_id as record_id,
         vendor_invoices.purchase_order_number,
-        null as received_quantity,
-        null as expected_invoice_amount,
+        cast(null as {{ dbt.type_bigint() }}) as received_quantity,
+        cast(null as {{ dbt.type_numeric() }}) as expected_invoice_amount,
         vendor_invoices.invoice_amount,
-        null as preferred_vendor_id,
+        cast(null as {{ dbt.type_string() }}) as preferred_vendor_id,
         vendor_invoices.vendor_id,
-        null as invoice_count
+        cast(null as {{ dbt.type_bigint() }}) as invoice_count
     from vendor_invoices
     left join receipts_per_order
         on

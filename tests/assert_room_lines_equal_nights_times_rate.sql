@@ -46,14 +46,14 @@ billed_stays as (
         room_lines_per_bill.highest_unit_price_amount,
         case
             when
-                {{ dbt.datediff(
+                {{ ehp_datediff(
                     'cast(visits.admitted_at as date)',
                     'cast(visits.discharged_at as date)',
                     'day'
                 ) }} < 1
                 then 1
             else
-                {{ dbt.datediff(
+                {{ ehp_datediff(
                     'cast(visits.admitted_at as date)',
                     'cast(visits.discharged_at as date)',
                     'day'

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 import yaml
 from dbt_copy import copy_project, run_dbt, tail
-from helpers import ROOT
+from helpers import ROOT, dbt_seed_type, duckdb_seed_type
 
 from generator.engine import Options, generate
 from generator.load import read_sql
@@ -32,7 +32,7 @@ def test_duckdb_loader_types_are_the_seed_types_in_file_order():
         declared = types[t.file_stem]
         assert declared == seeds[t.file_stem]["+column_types"]
         assert list(declared) == t.column_names, f"{t.file_stem}: not in the file's column order"
-        assert list(declared.values()) == [c.sql_type for c in t.columns]
+        assert list(declared.values()) == [dbt_seed_type(c.sql_type) for c in t.columns]
 
 
 def test_parquet_holds_the_same_rows_as_csv(tmp_path):
@@ -121,7 +121,10 @@ def test_each_loader_fills_its_own_schema(loaded):
                 " and table_schema = ? and table_name = ? order by ordinal_position",
                 [db, schema, t.file_stem],
             ).fetchall()
-            assert [r[0] for r in types] == [c.sql_type.upper() for c in t.columns], (db, t.code)
+            assert [r[0] for r in types] == [duckdb_seed_type(c.sql_type) for c in t.columns], (
+                db,
+                t.code,
+            )
 
 
 @pytest.mark.slow

@@ -45,7 +45,7 @@ balances as (
         + patient_responsibility_amount
         - coalesce(written_off_amount, 0)
         - paid_amount as balance_amount,
-        {{ dbt.datediff('bill_date', 'as_of_date', 'day') }}
+        {{ ehp_datediff('bill_date', 'as_of_date', 'day') }}
             as days_since_bill
     from bills_paid
 ),
@@ -77,7 +77,7 @@ final as (
         balance_amount = 0 as is_settled,
         case
             when balance_amount = 0
-                then {{ dbt.datediff('bill_date', 'last_payment_date', 'day') }}
+                then {{ ehp_datediff('bill_date', 'last_payment_date', 'day') }}
         end as days_to_settle,
         days_since_bill,
         case

@@ -27,7 +27,7 @@ final as (
         appointments.booked_at,
         appointments.checked_in_at,
         appointments.cancelled_at,
-        {{ dbt.datediff(
+        {{ ehp_datediff(
             'cast(appointments.booked_at as date)',
             'appointments.scheduled_date',
             'day'

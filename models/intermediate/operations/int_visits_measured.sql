@@ -32,7 +32,7 @@ stays_measured as (
                 is_inpatient
                 and discharged_date = admitted_date
                 then 1
-            else {{ dbt.datediff('admitted_date', 'discharged_date', 'day') }}
+            else {{ ehp_datediff('admitted_date', 'discharged_date', 'day') }}
         end as length_of_stay_days
     from visits_dated
 ),

@@ -24,14 +24,14 @@ final as (
         vendor_invoices.invoice_amount,
         vendor_invoices.paid_amount,
         vendor_invoices.payment_date is not null as is_paid,
-        {{ dbt.datediff(
+        {{ ehp_datediff(
             'vendor_invoices.invoice_date',
             'vendor_invoices.payment_date',
             'day'
         ) }} as days_to_pay,
         case
             when vendor_invoices.payment_date > vendor_invoices.due_date
-                then {{ dbt.datediff(
+                then {{ ehp_datediff(
                     'vendor_invoices.due_date',
                     'vendor_invoices.payment_date',
                     'day'

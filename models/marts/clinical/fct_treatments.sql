@@ -23,7 +23,7 @@ final as (
         treatments.outcome,
         treatments.started_at,
         treatments.ended_at,
-        {{ dbt.datediff(
+        {{ ehp_datediff(
             'treatments.started_at', 'treatments.ended_at', 'minute'
         ) }} as duration_minutes,
         treatments.charge_amount

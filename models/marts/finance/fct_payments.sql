@@ -25,7 +25,7 @@ final as (
         payments.transaction_reference,
         payments.payment_date,
         payments.payment_amount,
-        {{ dbt.datediff(
+        {{ ehp_datediff(
             'bills.bill_date', 'payments.payment_date', 'day'
         ) }} as days_after_bill
     from payments

@@ -30,7 +30,7 @@ outcomes_by_month as (
         sum(case when is_completed then 1 else 0 end) as completed_count,
         sum(case when is_no_show then 1 else 0 end) as no_show_count,
         sum(case when is_cancelled then 1 else 0 end) as cancelled_count,
-        avg(cast(booking_lead_days as double))
+        avg(cast(booking_lead_days as {{ ehp_type_float() }}))
             as average_booking_lead_days
     from appointments_due
     group by department_id, month_start_date
@@ -53,9 +53,9 @@ final as (
         cast(
             outcomes_by_month.cancelled_count as {{ dbt.type_bigint() }}
         ) as cancelled_count,
-        cast(outcomes_by_month.no_show_count as double)
+        cast(outcomes_by_month.no_show_count as {{ ehp_type_float() }})
         / outcomes_by_month.appointment_count as no_show_rate,
-        cast(outcomes_by_month.cancelled_count as double)
+        cast(outcomes_by_month.cancelled_count as {{ ehp_type_float() }})
         / outcomes_by_month.appointment_count as cancellation_rate,
         outcomes_by_month.average_booking_lead_days
     from outcomes_by_month

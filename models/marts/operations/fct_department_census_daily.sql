@@ -115,7 +115,7 @@ final as (
                     (
                         coalesce(nights_by_department.inpatient_census, 0)
                         + coalesce(nights_by_department.observation_census, 0)
-                    ) as double
+                    ) as {{ ehp_type_float() }}
                 ) / department_days.bed_count
         end as bed_occupancy_rate
     from department_days

@@ -141,7 +141,7 @@ final as (
                 then
                     cast(
                         coalesce(appointments_by_provider.completed_minutes, 0)
-                        as double
+                        as {{ ehp_type_float() }}
                     )
                     / (
                         weekdays_employed.weekday_count
@@ -153,7 +153,7 @@ final as (
                 then
                     cast(
                         appointments_by_provider.no_show_count
-                        as double
+                        as {{ ehp_type_float() }}
                     )
                     / appointments_by_provider.appointment_count
         end as no_show_rate

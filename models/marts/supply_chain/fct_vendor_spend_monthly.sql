@@ -17,7 +17,7 @@ spend_by_month as (
         sum(invoice_amount) as invoiced_amount,
         sum(coalesce(paid_amount, 0)) as paid_amount,
         sum(case when is_paid_late then 1 else 0 end) as paid_late_count,
-        avg(cast(days_to_pay as double)) as average_days_to_pay
+        avg(cast(days_to_pay as {{ ehp_type_float() }})) as average_days_to_pay
     from vendor_invoices
     group by
         cast({{ dbt.date_trunc('month', 'invoice_date') }} as date),

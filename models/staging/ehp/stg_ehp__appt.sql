@@ -36,13 +36,18 @@ renamed as (
         ) as scheduled_duration_minutes,
         ----------  dates
         cast(appt_schd_dt as date) as scheduled_date,
-        cast(appt_strt_tm as time) as scheduled_start_time,
+        ----------  time of day, 'HH:MM:SS' (Spark has no time type)
+        cast(appt_strt_tm as {{ dbt.type_string() }}) as scheduled_start_time,
         ----------  timestamps
         cast(appt_bkd_ts as {{ dbt.type_timestamp() }}) as booked_at,
         cast(appt_chkin_ts as {{ dbt.type_timestamp() }}) as checked_in_at,
         cast(appt_canc_ts as {{ dbt.type_timestamp() }}) as cancelled_at,
         cast(
-            appt_schd_dt + appt_strt_tm as {{ dbt.type_timestamp() }}
+            {{ dbt.concat([
+                'cast(appt_schd_dt as ' ~ dbt.type_string() ~ ')',
+                "' '",
+                'appt_strt_tm',
+            ]) }} as {{ dbt.type_timestamp() }}
         ) as scheduled_start_at,
         cast(rec_crtd_ts as {{ dbt.type_timestamp() }}) as record_created_at,
         cast(rec_updt_ts as {{ dbt.type_timestamp() }}) as record_updated_at
