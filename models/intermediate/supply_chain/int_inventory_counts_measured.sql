@@ -14,7 +14,9 @@ supplies as (
 trailing_use as (
     select
         inventory_counts.*,
-        avg(cast(inventory_counts.used_quantity as {{ ehp_type_float() }})) over (
+        avg(
+            cast(inventory_counts.used_quantity as {{ ehp_type_float() }})
+        ) over (
             partition by inventory_counts.supply_id
             order by inventory_counts.inventory_date
             rows between 29 preceding and current row
