@@ -82,3 +82,44 @@ def test_an_undocumented_column_points_to_its_yaml_line(bad_project):
     assert len(hit) == 1, problems
     lines = (bad_project / yml).read_text().splitlines()
     assert lines[hit[0].line - 1].strip() == f"- name: {column}"
+
+
+def test_an_engine_specific_type_name_fails_where_it_is_written(tmp_path):
+    """DESIGN.md principle 9: a bare `double`, `varchar` or `time`, or dbt.datediff, in SQL,
+    a contract or a seed's column types fails the `portable` rule at its line."""
+    proj = copy_project(tmp_path / "portable")
+    (proj / "models" / "marts" / "core" / "bad.sql").write_text(
+        "select\n    cast(1 as double) as x,  -- as time, in a comment: fine\n"
+        "    cast('a' as varchar) as y,\n    cast('a' as varchar(20)) as ok,\n"
+        "    {{ dbt.datediff('a', 'b', 'day') }} as z\n"
+    )
+    yml = proj / "models" / "marts" / "core" / "_core__models.yml"
+    text = yml.read_text()
+    string = (
+        "data_type: \"{{ {'postgres': 'text', 'spark': 'string'}.get(target.type, 'varchar') }}\""
+    )
+    assert string in text
+    yml.write_text(text.replace(string, "data_type: varchar", 1))
+    yml_line = text[: text.index(string)].count("\n") + 1
+    project = proj / "dbt_project.yml"
+    text = project.read_text()
+    project.write_text(text.replace("APPT_BKD_TS: timestamp", "APPT_BKD_TS: time", 1))
+    seed_line = text[: text.index("APPT_BKD_TS: timestamp")].count("\n") + 1
+
+    checker = check_conventions.Checker({"nodes": {}}, proj)
+    checker.portable()
+    found = {(p.path, p.line) for p in checker.problems if p.rule == "portable"}
+    bad = "models/marts/core/bad.sql"
+    assert found == {
+        (bad, 2),
+        (bad, 3),
+        (bad, 5),
+        ("models/marts/core/_core__models.yml", yml_line),
+        ("dbt_project.yml", seed_line),
+    }
+
+
+def test_the_project_names_no_engine_specific_type():
+    checker = check_conventions.Checker({"nodes": {}})
+    checker.portable()
+    assert not checker.problems, "\n".join(map(str, checker.problems))
