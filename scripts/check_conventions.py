@@ -51,7 +51,7 @@ _FORBIDDEN = {
     ),
 }
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\{#.*?#\}", re.S)
-# type names some engine lacks or sizes differently (DESIGN.md principle 9)
+# type names some engine lacks or sizes differently (docs/engines.md)
 _ENGINE_TYPE = r"((?i:double(?:\s+precision)?|float[48]?|real|varchar|text|string|time))\b(?!\s*\()"
 _SQL_TYPE = re.compile(rf"(?:\bas\s+|::\s*){_ENGINE_TYPE}", re.I)
 _SQL_MACRO = re.compile(r"\bdbt\.(datediff|type_float)\s*\(")

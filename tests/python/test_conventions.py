@@ -85,7 +85,7 @@ def test_an_undocumented_column_points_to_its_yaml_line(bad_project):
 
 
 def test_an_engine_specific_type_name_fails_where_it_is_written(tmp_path):
-    """DESIGN.md principle 9: a bare `double`, `varchar` or `time`, or dbt.datediff, in SQL,
+    """docs/engines.md: a bare `double`, `varchar` or `time`, or dbt.datediff, in SQL,
     a contract or a seed's column types fails the `portable` rule at its line."""
     proj = copy_project(tmp_path / "portable")
     (proj / "models" / "marts" / "core" / "bad.sql").write_text(
