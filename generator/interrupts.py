@@ -39,8 +39,8 @@ def _handler(signum: int, frame: object) -> None:
 
 
 def install() -> None:
-    """Route SIGINT and SIGTERM through this module (call from the main thread)."""
-    _State.requested = None
+    """Route SIGINT and SIGTERM through this module (call from the main thread); a signal
+    already noted stays noted."""
     for sig in SIGNALS:
         signal.signal(sig, _handler)
 

@@ -351,3 +351,16 @@ def test_a_bug_in_the_simulation_ends_with_one_line_and_the_old_output(
     )
     assert len(err.strip().splitlines()) == 1 and "EHP_TRACEBACK=1" in err
     assert snapshot(previous) == old and leftovers(previous) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_the_generator_starts_up_is_one_line(previous, sig):
+    """During the imports (NumPy, pyarrow, rich) the handlers are already in place."""
+    old = snapshot(previous)
+    proc = start(*SMALL, "--seed", "2", "--out", str(previous), "--quiet")
+    time.sleep(0.3)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, err
+    assert err.strip() == f"ehp-generate: stopped by {sig.name}; {previous} is unchanged"
+    assert snapshot(previous) == old and leftovers(previous) == []
