@@ -91,6 +91,10 @@
         '(varchar|text|string|bigint|integer|double|double precision|boolean'
         ~ '|date|time|timestamp|decimal\\([0-9]{1,2},[0-9]{1,2}\\))'
     ) -%}
+    {%- set engine_type_pattern = (
+        "\\{\\{ \\{('[a-z_]+': '[a-z]+'(, )?)+\\}"
+        ~ "\\.get\\(target\\.type, '[a-z]+'\\) \\}\\}"
+    ) -%}
     {%- set rendered = {} -%}
     {%- for table, columns in value.items() -%}
         {%- if not ehp_is_identifier(table) or columns is not mapping -%}
@@ -101,8 +105,13 @@
         {%- do rendered.update({table: {}}) -%}
         {%- for column, declared in columns.items() -%}
             {#- dbt leaves Jinja in a var's nested values as written: the
-                string type is an expression of target.type (dbt_project.yml) -#}
-            {%- set data_type = render(declared | string) | trim -%}
+                string type is an expression of target.type (dbt_project.yml).
+                Only that closed form is rendered (a map of engine names to
+                type names, looked up by target.type), never other Jinja. -#}
+            {%- set data_type = declared | string -%}
+            {%- if modules.re.fullmatch(engine_type_pattern, data_type) -%}
+                {%- set data_type = render(data_type) | trim -%}
+            {%- endif -%}
             {%- do rendered[table].update({column: data_type}) -%}
             {%- if not ehp_is_identifier(column) -%}
                 {{- ehp_var_error(
