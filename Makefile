@@ -84,11 +84,14 @@ build-postgres build-spark: build-%: $(OUT)/manifest.json $(BIN)/.installed-engi
 
 # sqlfluff on every model, test and macro. Macro files (generic tests too) render no SQL
 # of their own, so the dbt templater skips them: scripts/lint_macros.py lints the SQL
-# their bodies write, with the jinja templater.
+# their bodies write, with the jinja templater. sqlfluff's dbt gets its own database and
+# target/, so that target/partial_parse.msgpack stays that of `make build` and plain dbt
+# (which would otherwise parse the whole project again after `make lint`).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	EHP_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests/*.sql --processes 2
+	lint_dir=$$(mktemp -d); EHP_DUCKDB_PATH=$$lint_dir/lint.duckdb DBT_TARGET_PATH=$$lint_dir/target \
+	  $(BIN)/sqlfluff lint models tests/*.sql --processes 2
 	$(BIN)/python scripts/lint_macros.py
 
 format: $(BIN)/.installed

@@ -212,3 +212,6 @@ def test_the_makefile_shares_dbts_profile_with_plain_dbt():
     makefile = (ROOT / "Makefile").read_text()
     assert not re.search(r"^export (DBT_PROFILES_DIR|EHP_DUCKDB_PATH)", makefile, re.M)
     assert "database_lock.py" in makefile
+    # sqlfluff's dbt parses with another database: it must not leave its parse in target/
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "DBT_TARGET_PATH=" in lint
