@@ -70,8 +70,13 @@
 
 {% macro ehp_path_var(name, default) %}
     {%- set value = var(name, default) -%}
-    {%- if value is not string or value == '' -%}
-        {{- ehp_var_error(name, value, "a path") -}}
+    {#- quoted wherever it reaches SQL as a string literal; a backtick is
+        refused too, for Spark's parquet.`path` reader -#}
+    {%- if value is not string or value == ''
+        or modules.re.search('[`\x00-\x1f]', value) -%}
+        {{- ehp_var_error(
+            name, value, "a path without backticks or control characters"
+        ) -}}
     {%- endif -%}
     {{- return(ehp_string_literal(value)) -}}
 {% endmacro %}

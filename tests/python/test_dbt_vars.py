@@ -42,6 +42,7 @@ REFUSED = [
         "a type of varchar",
     ),
     ("ehp_column_types", {f'ehp_dpmt"; {PWN}': {"DPMT_ID": "varchar"}}, "a map of table"),
+    ("ehp_raw_path", f"seeds/ehp`; {PWN}", "var ehp_raw_path must be a path without backticks"),
     (
         "ehp_column_types",  # Jinja in a value is never rendered, except the engine-type form
         {"ehp_dpmt": {"DPMT_ID": "{{ run_query('create table pwned as select 1') }}varchar"}},
