@@ -64,6 +64,10 @@ class Context:
         self.n_patients = max(1, round(PATIENTS_PER_SCALE * opts.scale))
         self.n_blocks = -(-self.n_patients // BLOCK_PATIENTS)
         self.master: dict[str, pa.Table] = {}
+        # set by the engine between pass (a) and pass (c): the hospital's size (a
+        # capacity.Plan) and, per block, what pass (b) allocated to its requests
+        self.capacity: Any = None
+        self.allocation: list[dict[str, np.ndarray]] = []
         self._np_cache: dict[tuple[str, str], np.ndarray] = {}
 
     def rng(self, name: str, block: int = 0) -> np.random.Generator:
@@ -105,41 +109,93 @@ def audit(ctx: Context, rng_: np.random.Generator, created: np.ndarray) -> dict[
     return {"REC_CRTD_TS": created, "REC_UPDT_TS": updated}
 
 
-def _master(ctx: Context, progress: Progress | None) -> Iterator[tuple[str, pa.Table]]:
+MASTER_BEFORE_DEMAND = ("VNDR", "ALGY", "MDCN", "SPLY")
+MASTER_AFTER_DEMAND = ("STFF", "DPMT", "ROMS", "EQPM")  # sized to the demand
+
+
+def master_steps() -> dict[str, Callable[[Context], dict[str, Any]]]:
     from generator import facilities, people, pharmacy, supply_chain
 
-    steps: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
-        ("VNDR", supply_chain.vendors),
-        ("ALGY", pharmacy.allergens),
-        ("MDCN", pharmacy.medicines),
-        ("SPLY", supply_chain.supplies),
-        ("STFF", people.staff),
-        ("DPMT", facilities.departments),
-        ("ROMS", facilities.rooms),
-        ("EQPM", facilities.equipment),
-    ]
-    for code, step in steps:
-        table = columns.build(registry.TABLES[code], step(ctx))
+    return {
+        "VNDR": supply_chain.vendors,
+        "ALGY": pharmacy.allergens,
+        "MDCN": pharmacy.medicines,
+        "SPLY": supply_chain.supplies,
+        "STFF": people.staff,
+        "DPMT": facilities.departments,
+        "ROMS": facilities.rooms,
+        "EQPM": facilities.equipment,
+    }
+
+
+def _master(ctx: Context, codes: tuple[str, ...]) -> Iterator[tuple[str, pa.Table]]:
+    steps = master_steps()
+    for code in codes:
+        table = columns.build(registry.TABLES[code], steps[code](ctx))
         ctx.master[code] = table
         yield code, table
 
 
-def block_steps() -> list[tuple[str, Callable[[Context, int, dict[str, Any]], dict[str, Any]]]]:
-    """The steps that simulate one block of patients, in order. Each returns the columns of
-    one table; a step may read what earlier steps left in ``state`` and may amend the
-    columns of an earlier table in ``state["columns"]`` (e.g. a death date)."""
-    from generator import people
+Step = Callable[[Context, int, dict[str, Any]], dict[str, Any]]
 
-    return list(people.BLOCK_STEPS)
+
+def block_steps() -> list[tuple[str, Step]]:
+    """Pass (c): the steps that write one block of patients, in order. Each returns the
+    columns of one table; a step may read what earlier steps left in ``state`` and may amend
+    the columns of an earlier table in ``state["columns"]`` (e.g. a death date)."""
+    from generator import billing, clinical, people, scheduling
+
+    return [
+        ("PTAL", people.allergy_block),
+        ("INSR", people.insurance_block),
+        ("APPT", scheduling.schedule_block),
+        ("VIST", scheduling.visit_block),
+        ("DIAG", clinical.diagnosis_block),
+        ("TRTM", clinical.treatment_block),
+        ("MEDT", clinical.team_block),
+        ("TMMD", clinical.dose_block),
+        ("INSR", people.close_policies_at_death),
+        *billing.BILLING_STEPS,
+    ]
+
+
+def _demand(ctx: Context, block: int, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pass (a) for one block: its patients, and what they will ask of the hospital."""
+    from generator import people, scheduling
+
+    state = {"columns": {}} if state is None else state
+    state["columns"]["PATN"] = people.patient_block(ctx, block, state)
+    return scheduling.demand(ctx, block, state)
+
+
+def _capacity(ctx: Context, workers: int) -> Iterator[tuple[str, pa.Table]]:
+    """Pass (a) over every block, then the hospital sized to that demand (staff, rooms) and
+    pass (b): the shared capacity allocated in time order."""
+    from generator import capacity, facilities, scheduling
+
+    demands = list(_in_order(ctx, lambda b: _demand(ctx, b), workers))
+    codes = scheduling.dept_codes()
+    ctx.capacity = capacity.plan(
+        demands, ctx.days, len(codes), codes.index("ICU"), codes.index("EMER")
+    )
+    yield from _master(ctx, MASTER_AFTER_DEMAND)
+    ctx.allocation = capacity.allocate(
+        demands,
+        facilities.bed_inventory(ctx),
+        facilities.ed_bays(ctx),
+        scheduling.clinic_providers(ctx),
+    )
 
 
 BlockResult = tuple[dict[str, Chunk], dict[str, np.ndarray]]
 
 
 def _block(ctx: Context, block: int) -> BlockResult:
-    """One block's tables, encoded for the output format (in the worker, so encoding runs in
-    parallel too), and its daily activity (for the hospital-wide roll-ups)."""
+    """Pass (c) for one block: its tables, encoded for the output format (in the worker, so
+    encoding runs in parallel too), and its daily activity (for the hospital-wide roll-ups)."""
     state: dict[str, Any] = {"columns": {}}
+    _demand(ctx, block, state)  # the same draws as in pass (a): nothing kept in between
+    state["allocation"] = ctx.allocation[block]
     for code, step in block_steps():
         state["columns"][code] = step(ctx, block, state)
     chunks = {}
@@ -160,11 +216,12 @@ def _rollups(ctx: Context, activity: dict[str, np.ndarray]) -> Iterator[tuple[st
         yield code, columns.build(registry.TABLES[code], step(ctx, state))
 
 
-def _blocks(ctx: Context, workers: int) -> Iterator[BlockResult]:
-    """Block results in block order; at most workers + 1 blocks in flight."""
+def _in_order(ctx: Context, work: Callable[[int], Any], workers: int) -> Iterator[Any]:
+    """``work(block)`` for every block, yielded in block order; at most workers + 1 blocks
+    in flight."""
     if workers <= 1:
         for b in range(ctx.n_blocks):
-            yield _block(ctx, b)
+            yield work(b)
         return
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
@@ -172,7 +229,7 @@ def _blocks(ctx: Context, workers: int) -> Iterator[BlockResult]:
         nxt = 0
         while nxt < ctx.n_blocks or pending:
             while nxt < ctx.n_blocks and len(pending) < workers + 1:
-                pending.append(pool.submit(_block, ctx, nxt))
+                pending.append(pool.submit(work, nxt))
                 nxt += 1
             yield pending.pop(0).result()
     finally:
@@ -185,12 +242,12 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
     ctx = Context(opts)
     output = Output(Path(opts.out), opts.fmt)
     try:
-        for code, table in _master(ctx, progress):
+        for code, table in [*_master(ctx, MASTER_BEFORE_DEMAND), *_capacity(ctx, opts.workers)]:
             output.write(registry.TABLES[code], table)
             if progress:
                 progress(code, table.num_rows)
         activity: dict[str, np.ndarray] = {}
-        for chunks, block_activity in _blocks(ctx, opts.workers):
+        for chunks, block_activity in _in_order(ctx, lambda b: _block(ctx, b), opts.workers):
             for code, chunk in chunks.items():
                 output.append(registry.TABLES[code], chunk)
                 if progress:

@@ -13,16 +13,6 @@ from generator.people import fictional_phone
 
 ROOM_TYPES = ("exam", "ward", "priv", "icu", "or", "edby", "imgn", "lab")
 # beds per room and the daily rate range (dollars) of each room type
-BEDS = {
-    "exam": (0, 0),
-    "ward": (2, 4),
-    "priv": (1, 1),
-    "icu": (1, 1),
-    "or": (0, 0),
-    "edby": (1, 1),
-    "imgn": (0, 0),
-    "lab": (0, 0),
-}
 DAILY_RATE = {"ward": (1_900, 2_600), "priv": (2_800, 3_600), "icu": (6_500, 9_500)}
 
 
@@ -78,50 +68,78 @@ def departments(ctx: Context) -> dict[str, Any]:
     }
 
 
-# Inpatient rooms are sized to the simulated inpatient load, not to the departments'
-# nominal counts (which left four beds in five empty). Beds are shared out among the
-# independent patient blocks, so they cannot be pooled as tightly as in one hospital-wide
-# pass: this share gives about 33-35 % average occupancy with about 0.3 % of stays
-# boarded without a bed; a smaller share raises occupancy but boards more patients.
-BED_ROOM_SHARE = 0.7
-BED_ROOM_TYPES = ("ward", "priv", "icu")
+PRIVATE_BED_SHARE = 0.3  # of a department's general beds, in one-bed private rooms
+BED_CLASS = {"ward": 0, "priv": 0, "icu": 1}  # capacity.GENERAL / capacity.ICU
 
 
-def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
-    """Whole counts proportional to ``weights`` that add up to ``total``."""
-    if total <= 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    exact = weights / weights.sum() * total
-    counts = np.floor(exact).astype(np.int64)
-    left = total - int(counts.sum())
-    order = np.lexsort((np.arange(len(weights)), -(exact - counts)))
-    counts[order[:left]] += 1
-    return counts
+def _bed_rooms(beds: int) -> list[tuple[str, int]]:
+    """A department's general beds as private rooms and two-bed wards (one of three when the
+    count is odd)."""
+    priv = round(beds * PRIVATE_BED_SHARE)
+    ward = beds - priv
+    if ward == 1:
+        return [("priv", 1)] * beds
+    rooms = [("priv", 1)] * priv + [("ward", 2)] * (ward // 2)
+    if ward % 2:
+        rooms[-1] = ("ward", 3)
+    return rooms
 
 
-def room_plan(scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """(department index, room type index) of every room, in a fixed order."""
+def room_plan(ctx: Context) -> list[tuple[int, str, int]]:
+    """(department index, room type, beds) of every room, in a fixed order. Bedded rooms, ED
+    bays and exam rooms follow the work (``ctx.capacity``); theatres, imaging and labs the
+    departments' reference counts times the scale."""
+    plan = ctx.capacity
     rows = reference.rows("departments")
-    base = np.array([[int(row[t]) for t in ROOM_TYPES] for row in rows], dtype=np.float64)
-    counts = np.stack([scaled(b, scale) for b in base])
-    for t in BED_ROOM_TYPES:
-        k = ROOM_TYPES.index(t)
-        total = max(2, round(base[:, k].sum() * scale * BED_ROOM_SHARE))
-        counts[:, k] = _largest_remainder(base[:, k], total)
-    dept_idx = np.repeat(np.repeat(np.arange(len(rows)), len(ROOM_TYPES)), counts.ravel())
-    type_idx = np.repeat(np.tile(np.arange(len(ROOM_TYPES)), len(rows)), counts.ravel())
-    return dept_idx.astype(np.int64), type_idx.astype(np.int64)
+    clinic_staff = _clinic_staff(ctx)
+    out: list[tuple[int, str, int]] = []
+    for d, row in enumerate(rows):
+        if clinic_staff[d]:
+            out += [(d, "exam", 0)] * int(clinic_staff[d])
+        out += [(d, t, b) for t, b in _bed_rooms(int(plan.general_beds[d]))]
+        if row["code"] == "ICU":
+            out += [(d, "icu", 1)] * plan.icu_beds
+        if row["code"] == "EMER":
+            out += [(d, "edby", 1)] * plan.ed_bays
+        for t in ("or", "imgn", "lab"):
+            out += [(d, t, 0)] * int(scaled(np.array([int(row[t])]), ctx.scale)[0])
+    return out
+
+
+def _clinic_staff(ctx: Context) -> np.ndarray:
+    """Clinic providers per department, from STFF (each has an exam room of their own)."""
+    providers = np.isin(ctx.col("STFF", "STFF_ROLE_CD"), [b"PHYS", b"SURG", b"NP", b"PA"])
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    dept = np.array([dept_pos[d] for d in ctx.col("STFF", "DPMT_ID")[providers]], np.int64)
+    count = np.bincount(dept, minlength=len(dept_pos))
+    return np.where(ctx.capacity.clinic_providers > 0, count, 0)
+
+
+def bed_inventory(ctx: Context):
+    """Every inpatient bed of the hospital (ward, private and ICU rooms), for pass (b)."""
+    from generator.capacity import Beds
+
+    rtype = np.char.lower(ctx.col("ROMS", "ROMS_TYP_CD").astype(str))
+    beds = np.where(np.isin(rtype, list(BED_CLASS)), ctx.col("ROMS", "ROMS_BED_CNT"), 0)
+    room = np.repeat(np.arange(len(beds)), beds.astype(np.int64))
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
+    cls = np.array([BED_CLASS[t] for t in rtype[room]], dtype=np.int64)
+    return Beds(room=room, cls=cls, dept=rdept[room])
+
+
+def ed_bays(ctx: Context) -> np.ndarray:
+    """The ROMS rows of the ED bays, for pass (b)."""
+    return np.flatnonzero(ctx.col("ROMS", "ROMS_TYP_CD") == b"EDBY")
 
 
 def rooms(ctx: Context) -> dict[str, Any]:
     r = ctx.rng("ROMS")
-    dept_idx, type_idx = room_plan(ctx.scale)
-    n = len(dept_idx)
-    tnames = np.array(ROOM_TYPES)[type_idx]
-    lo = np.array([BEDS[t][0] for t in tnames])
-    hi = np.array([BEDS[t][1] for t in tnames])
-    beds = lo + (r.random(n) * (hi - lo + 1)).astype(np.int64)
-    beds = np.where(tnames == "ward", np.where(r.random(n) < 0.7, 2, beds), beds)
+    plan = room_plan(ctx)
+    n = len(plan)
+    dept_idx = np.array([p[0] for p in plan], dtype=np.int64)
+    tnames = np.array([p[1] for p in plan])
+    beds = np.array([p[2] for p in plan], dtype=np.int64)
     rate_lo = np.array([DAILY_RATE.get(t, (0, 0))[0] for t in tnames])
     rate_hi = np.array([DAILY_RATE.get(t, (0, 0))[1] for t in tnames])
     rate = ((rate_lo + r.random(n) * (rate_hi - rate_lo)) // 25 * 25 * 100).astype(np.int64)

@@ -166,25 +166,84 @@ TECH_SPECIALTY = {
 }
 
 
-def staff_plan(scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """(department index, role index) of every employee, in a fixed order."""
-    from generator.facilities import scaled
+PROVIDER_ROLES = ("phys", "surg", "np", "pa")
+# the departments' reference head counts of support roles fit a hospital with this many
+# inpatients on an average day; support staff scale with the inpatient census
+REFERENCE_CENSUS = 80.0
 
+
+def staff_plan(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """(department index, role index) of every employee, in a fixed order. Providers and
+    nurses follow the work (``ctx.capacity``, sized by pass (b)); the other roles follow the
+    departments' reference counts times the scale. A department keeps at least one of each
+    role it has at all."""
     rows = reference.rows("departments")
     dept_idx, role_idx = [], []
     for d, row in enumerate(rows):
-        counts = scaled(np.array([int(row[k]) for k in ROLES]), scale)
+        ref = np.array([int(row[k]) for k in ROLES])
+        counts = _support_staff(ref, ctx.capacity.census / REFERENCE_CENSUS)
+        providers = _providers_needed(ctx, row["code"], d)
+        if providers is not None:
+            mask = np.isin(ROLES, PROVIDER_ROLES)
+            counts[mask] = _split(ref[mask], providers)
+        nurses = int(ctx.capacity.nurses[d])
+        if nurses > 0 or (providers is not None and ref[ROLES.index("rn")] > 0):
+            fallback = max(1, int(counts[mask].sum()) // 2) if providers is not None else 1
+            counts[ROLES.index("rn")] = max(nurses, fallback) if ref[ROLES.index("rn")] else 0
         for k, c in enumerate(counts):
             dept_idx += [d] * int(c)
             role_idx += [k] * int(c)
     return np.array(dept_idx, dtype=np.int64), np.array(role_idx, dtype=np.int64)
 
 
+def _support_staff(ref: np.ndarray, factor: float) -> np.ndarray:
+    """Reference head counts times ``factor``, rounded; a department keeps at least one of
+    its main support role (the largest reference count among pharmacists, technicians,
+    therapists and administrators), so every department can run."""
+    counts = np.round(ref * factor).astype(np.int64)
+    support = np.array([k in ("phrm", "tech", "ther", "admn") for k in ROLES])
+    main = np.flatnonzero(support)[np.argmax(ref[support])]
+    if ref[main] > 0:
+        counts[main] = max(1, counts[main])
+    return counts
+
+
+def _providers_needed(ctx: Context, code: str, d: int) -> int | None:
+    """Physicians, surgeons, NPs and PAs a department needs for its work, or None where the
+    reference counts stand (support departments)."""
+    plan = ctx.capacity
+    if code == "EMER":
+        return plan.ed_providers
+    if code == "ICU":
+        return max(1, round(plan.icu_beds / 10 * 4.2))
+    if plan.clinic_providers[d] > 0:
+        return int(plan.clinic_providers[d])
+    return None
+
+
+def _split(ref: np.ndarray, total: int) -> np.ndarray:
+    """``total`` people over roles in proportion to ``ref`` (largest remainder), at least one
+    of the department's main role (its largest reference count)."""
+    out = np.zeros(len(ref), dtype=np.int64)
+    if ref.sum() <= 0:
+        return out
+    total = max(total, 1)
+    exact = ref / ref.sum() * total
+    out = np.floor(exact).astype(np.int64)
+    order = np.lexsort((np.arange(len(ref)), -(exact - out)))
+    out[order[: total - int(out.sum())]] += 1
+    main = int(np.argmax(ref))
+    if out[main] == 0:
+        out[main] = 1
+        out[int(np.argmax(np.where(np.arange(len(ref)) == main, -1, out)))] -= 1
+    return out
+
+
 def staff(ctx: Context) -> dict[str, Any]:
     from generator.facilities import department_ids
 
     r = ctx.rng("STFF")
-    dept_idx, role_idx = staff_plan(ctx.scale)
+    dept_idx, role_idx = staff_plan(ctx)
     n = len(dept_idx)
     roles = np.array([k.upper() for k in ROLES], dtype="S")[role_idx]
     female = r.random(n) < np.where(np.isin(roles, [b"RN", b"NP"]), 0.86, 0.5)
@@ -712,20 +771,3 @@ def close_policies_at_death(ctx: Context, block: int, state: dict[str, Any]) -> 
     for k in [k for k in state if k.startswith("policy_")]:
         state[k] = state[k][keep]
     return out
-
-
-from generator import billing, clinical, scheduling  # noqa: E402  (steps beside their list)
-
-BLOCK_STEPS = [
-    ("PATN", patient_block),
-    ("PTAL", allergy_block),
-    ("INSR", insurance_block),
-    ("APPT", scheduling.schedule_block),
-    ("VIST", scheduling.visit_block),
-    ("DIAG", clinical.diagnosis_block),
-    ("TRTM", clinical.treatment_block),
-    ("MEDT", clinical.team_block),
-    ("TMMD", clinical.dose_block),
-    ("INSR", close_policies_at_death),
-    *billing.BILLING_STEPS,
-]

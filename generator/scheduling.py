@@ -1,23 +1,20 @@
-"""Scheduling: appointments, visits and the hospital's capacity.
+"""Scheduling: appointments and visits, in two of the engine's three passes.
 
-One block of patients at a time, fully vectorized:
+Pass (a), ``demand``, one block of patients at a time, vectorized: emergency arrivals (24/7,
+late-morning and evening peaks, a weekend dip and a winter bump), observation stays,
+elective and direct admissions, births; about 20 % of emergency visits admitted; inpatient
+stays with a log-normal length (long right tail); readmissions within 30 days; deaths in
+hospital (disposition ``EXPD``: nothing of the patient's after it is kept); and the clinic
+appointments patients want (department, kind, from which weekday on). It returns what the
+block asks of the hospital's shared capacity: beds, ED bays, clinic slots.
 
-1. Acute care. Emergency arrivals (24/7, late-morning and evening peaks, a weekend dip and a
-   winter bump), observation stays, elective and direct admissions, births; about 20 % of
-   emergency visits admitted; inpatient stays with a log-normal length (long right tail);
-   readmissions within 30 days. A patient's episodes never overlap (a later one that would
-   is dropped). Some inpatient stays end in death (disposition ``EXPD``): the death date is
-   written into PATN and nothing of the patient's after it is kept.
-2. Beds. Every bed of a ward, private, ICU room or ED bay belongs to exactly one block
-   (global bed number modulo the number of blocks), and a block places its stays only in
-   its own beds, never two at once in one bed (half-open intervals, strictly apart).
-   So no room ever holds more patients than beds, whatever the number of blocks or workers.
-3. Clinic. Appointments on weekdays, 08:00-17:00, in 30-minute slots. Slot ``s`` (counted
-   from the window's start) of provider ``p`` belongs to block ``(p + s) % n_blocks``; a
-   block books only its own slots, each once, so no provider ever has two overlapping
-   appointments. Providers are physicians, surgeons, NPs and PAs of the appointment's
-   department, employed on the day. Completed appointments become outpatient or telehealth
-   visits; bookings for days after the end date are still ``SCHD``.
+Pass (b) (``generator.capacity``) sizes the hospital to that demand and allocates beds,
+bays and slots over every block in time order.
+
+Pass (c), ``schedule_block``, writes the block's appointments and visits from its demand and
+what pass (b) gave it: boarded patients wait in the ED for their bed, transferred ones leave
+from the ED (disposition ``TRNS``), bookings land in their provider's session slot;
+bookings for days after the end date are still ``SCHD``.
 
 Times inside this module are integer seconds (or days) counted from the window's start.
 """
@@ -30,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from generator import clinical, reference
+from generator import capacity, clinical, reference
 from generator.columns import Masked, cat, keys
 from generator.engine import Context, audit
 
@@ -192,6 +189,39 @@ def staff_index(ctx: Context) -> StaffIndex:
     return idx
 
 
+def clinic_providers(ctx: Context) -> capacity.Providers:
+    """The providers of every department with clinic demand, with their session pattern,
+    for pass (b)."""
+    staff = staff_index(ctx)
+    plan = ctx.capacity
+    rows = np.flatnonzero(np.isin(staff.role, PROVIDER_ROLES))
+    # the first providers of a department (in staff order) hold its clinic; a department
+    # that keeps more (one of each role it has) gives the others other work
+    rank = _rank_in_group(staff.dept[rows])
+    rows = rows[rank < plan.clinic_providers[staff.dept[rows]]]
+    dept = staff.dept[rows]
+    count = np.bincount(dept, minlength=len(plan.clinic_providers))
+    each = capacity.sessions_per_provider(plan.clinic_sessions, count)
+    return capacity.Providers(
+        staff=rows,
+        dept=dept,
+        hire=staff.hire[rows],
+        term=staff.term[rows],
+        sessions=each[dept],
+    )
+
+
+def _rank_in_group(group: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal values (in order of appearance)."""
+    order = np.argsort(group, kind="stable")
+    g = group[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))
+    rank = np.empty(len(g), dtype=np.int64)
+    rank[order] = np.arange(len(g)) - start
+    return rank
+
+
 @cache
 def department_ids() -> np.ndarray:
     from generator.facilities import department_ids as ids
@@ -237,121 +267,6 @@ def pick_dept(
 
 
 # ----------------------------------------------------------------------------- rooms
-
-
-@dataclass(frozen=True)
-class Beds:
-    room: np.ndarray  # room index (ROMS row) of each bed this block owns
-    cls: np.ndarray  # 0 general, 1 ICU, 2 ED bay
-    dept: np.ndarray  # department index of the room
-
-
-def block_beds(ctx: Context, block: int) -> Beds:
-    """The beds this block owns: global bed number modulo the number of blocks."""
-    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
-    beds = ctx.col("ROMS", "ROMS_BED_CNT").astype(np.int64)
-    beds = np.where(np.isin(rtype, list(BED_CLASSES)), beds, 0)
-    room = np.repeat(np.arange(len(beds)), beds)
-    mine = np.arange(len(room)) % ctx.n_blocks == block
-    room = room[mine]
-    dept_pos = {d: i for i, d in enumerate(department_ids())}
-    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
-    cls = np.array([BED_CLASSES[t] for t in rtype[room]], dtype=np.int64)
-    return Beds(room=room, cls=cls, dept=rdept[room])
-
-
-def _free_of_conflict(bed_a, s_a, e_a, bed_c, s_c, e_c) -> np.ndarray:
-    """Which candidates (bed_c, [s_c, e_c)) fit beside the accepted stays and each other.
-    Conservative: a candidate is refused if it overlaps any earlier stay in its bed (accepted
-    or candidate) or the next one; accepted stays never overlap each other afterwards."""
-    na = len(bed_a)
-    bed = np.concatenate([bed_a, bed_c])
-    s = np.concatenate([s_a, s_c])
-    e = np.concatenate([e_a, e_c])
-    is_c = np.concatenate([np.zeros(na, bool), np.ones(len(bed_c), bool)])
-    order = np.lexsort((is_c, s, bed))
-    b, ss, ee = bed[order], s[order], e[order]
-    big = np.int64(2**36)
-    run = np.maximum.accumulate(b * big + ee)
-    prev_end = np.concatenate([[np.int64(-1)], run[:-1]]) - b * big
-    ok = prev_end < ss
-    nxt_same = np.concatenate([b[1:] == b[:-1], [False]])
-    nxt_start = np.concatenate([ss[1:], [np.int64(0)]])
-    ok &= ~nxt_same | (ee < nxt_start)
-    res = np.empty(len(bed), bool)
-    res[order] = ok
-    return res[na:]
-
-
-def assign_beds(
-    r: np.random.Generator,
-    beds: Beds,
-    start: np.ndarray,
-    end: np.ndarray,
-    cls: np.ndarray,
-    dept: np.ndarray,
-) -> np.ndarray:
-    """Bed (index into ``beds``) per stay, -1 when none of the block's beds is free. Long
-    stays are placed first (short ones fit around them). Tiers: the department's beds of the
-    class, any bed of the class, then (ICU only) a general bed; last, every bed in turn."""
-    n = len(start)
-    out = np.full(n, -1, dtype=np.int64)
-    acc = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
-    long_stay = (end - start) >= 5 * DAY
-    for batch in (long_stay, ~long_stay):
-        acc = _place(r, beds, start, end, cls, dept, out, batch, acc)
-    return out
-
-
-def _place(r, beds: Beds, start, end, cls, dept, out, batch, acc):
-    acc_bed, acc_s, acc_e = acc
-
-    def accept(t: np.ndarray, c: np.ndarray) -> None:
-        nonlocal acc_bed, acc_s, acc_e
-        ok = _free_of_conflict(acc_bed, acc_s, acc_e, c, start[t], end[t])
-        out[t[ok]] = c[ok]
-        acc_bed = np.concatenate([acc_bed, c[ok]])
-        acc_s = np.concatenate([acc_s, start[t[ok]]])
-        acc_e = np.concatenate([acc_e, end[t[ok]]])
-
-    for tier, rounds in (("dept", 4), ("class", 8), ("stepdown", 4)):
-        for _ in range(rounds):
-            todo = np.flatnonzero((out < 0) & batch)
-            if tier == "stepdown":
-                todo = todo[cls[todo] == 1]
-            if not len(todo):
-                break
-            if tier == "dept":
-                group = cls[todo] * 1000 + dept[todo]
-                bed_group = beds.cls * 1000 + beds.dept
-            elif tier == "class":
-                group = cls[todo]
-                bed_group = beds.cls
-            else:
-                group = np.zeros(len(todo), np.int64)
-                bed_group = np.where(beds.cls == 0, 0, -1)
-            cand = np.full(len(todo), -1, dtype=np.int64)
-            for g in np.unique(group):
-                pool = np.flatnonzero(bed_group == g)
-                m = group == g
-                if len(pool):
-                    cand[m] = pool[r.integers(0, len(pool), int(m.sum()))]
-            have = cand >= 0
-            if have.any():
-                accept(todo[have], cand[have])
-    # every bed of the class in turn (ICU stays may also step down to a general bed)
-    for b in range(len(beds.room)):
-        fits = (cls == beds.cls[b]) | ((cls == 1) & (beds.cls[b] == 0))
-        todo = np.flatnonzero((out < 0) & batch & fits)
-        if len(todo):
-            accept(todo, np.full(len(todo), b, dtype=np.int64))
-    # the few left: one stay at a time, so that they cannot block each other
-    for i in np.flatnonzero((out < 0) & batch & (cls != 2)):
-        for b in np.flatnonzero((beds.cls == cls[i]) | ((cls[i] == 1) & (beds.cls == 0))):
-            accept(np.array([i]), np.array([b]))
-            if out[i] >= 0:
-                break
-    return acc_bed, acc_s, acc_e
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -566,31 +481,111 @@ def _patients(ctx: Context, r: np.random.Generator, state: dict[str, Any]) -> di
     }
 
 
-def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    """APPT for the block; leaves the block's visits (VIST columns) and arrays in ``state``."""
+def demand(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Pass (a): the block's acute episodes, deaths and wanted appointments, kept in
+    ``state["demand"]``; returns what they ask of the hospital's shared capacity."""
     check_key_space(ctx)
-    sc = ctx.scenario
     r = ctx.rng("APPT", block)
     rv = ctx.rng("VIST", block)
-    D = ctx.days
-    window_end = D * DAY - 1
-    staff = staff_index(ctx)
     pt = _patients(ctx, rv, state)
-    n = len(pt["e0"])
-
-    # ---- acute episodes, deaths
     ev = _acute_episodes(ctx, rv, pt)
+    ev, death, dies = _deaths(ctx, rv, ev, pt)
+    wants = _appointment_wants(ctx, r, pt, ev, dies)
+    state["demand"] = {
+        "r": r,
+        "rv": rv,
+        "pt": pt,
+        "ev": ev,
+        "death": death,
+        "dies": dies,
+        "wants": wants,
+    }
+    return _requests(ctx, ev, dies, wants)
+
+
+def _deaths(ctx: Context, rv: np.random.Generator, ev: dict, pt: dict) -> tuple:
+    """Some inpatient stays end in death (disposition ``EXPD``); nothing of the patient's
+    after it is kept. Returns the episodes kept, each patient's death time (int64 max when
+    alive) and which episodes end in death."""
+    window_end = ctx.days * DAY - 1
     age_at = pt["age_start"][ev["pat"]] + ev["arrive"] / (DAY * 365.25)
-    p_die = sc.inpatient_mortality * np.select(
+    p_die = ctx.scenario.inpatient_mortality * np.select(
         [age_at < 45, age_at < 65, age_at < 80], [0.2, 0.8, 2.0], 4.0
     )
     p_die = p_die * np.where(ev["icu"], 6.0, 1.0)
     dies = ev["admitted"] & (ev["disch"] <= window_end) & (rv.random(len(p_die)) < p_die)
-    death = np.full(n, np.iinfo(np.int64).max)
+    death = np.full(len(pt["e0"]), np.iinfo(np.int64).max)
     np.minimum.at(death, ev["pat"][dies], ev["disch"][dies])
-    dies &= ev["disch"] == death[ev["pat"]]
     ev = {k: v[ev["arrive"] < death[ev["pat"]]] for k, v in ev.items()}
     dies = ev["admitted"] & (ev["disch"] == death[ev["pat"]])
+    return ev, death, dies
+
+
+def _requests(ctx: Context, ev: dict, dies: np.ndarray, wants: dict) -> dict[str, np.ndarray]:
+    """Beds (inpatient and observation parts), ED bays and clinic slots the block asks for."""
+    window_end = ctx.days * DAY - 1
+    inpt = ev["admitted"] & (ev["admit"] <= window_end)
+    obs = ev["kind"] == 1
+    bed_ev = np.flatnonzero(inpt | obs)
+    ed_ev = np.flatnonzero(ev["kind"] == 0)
+    bed_row = np.full(len(ev["pat"]), -1, dtype=np.int64)
+    bed_row[bed_ev] = np.arange(len(bed_ev))
+    start = np.where(obs, ev["arrive"], ev["admit"])[bed_ev]
+    end = ev["disch"][bed_ev]
+    horizon = ctx.days + int(ctx.scenario.future_booking_horizon_days) + 40
+    return {
+        "bed_start": start,
+        "bed_end": np.where(end > window_end, capacity.OPEN_END, end),
+        "bed_cls": np.where(ev["icu"][bed_ev], capacity.ICU, capacity.GENERAL),
+        "bed_dept": ev["dept"][bed_ev],
+        "bed_via_ed": ev["kind"][bed_ev] == 0,
+        "bed_dying": dies[bed_ev],
+        "bed_obs": obs[bed_ev],
+        "ed_start": ev["arrive"][ed_ev],
+        "ed_end": ev["ed_out"][ed_ev],
+        "ed_bed_row": np.where(inpt[ed_ev], bed_row[ed_ev], -1),
+        "clinic_dept": wants["dept"],
+        "clinic_day": wants["want"],
+        "clinic_last": wants["last"],
+        "clinic_prio": wants["prio"],
+        "first_weekday": np.array([int(weekday(np.zeros(1, np.int64), ctx)[0])]),
+        "horizon_days": np.array([horizon]),
+    }
+
+
+def _apply_beds(ctx: Context, ev: dict, dies: np.ndarray, alloc: dict) -> dict:
+    """Pass (b)'s answer written into the episodes: boarding delays the inpatient admit (and
+    keeps the patient in the ED), a transfer ends the episode in the ED."""
+    window_end = ctx.days * DAY - 1
+    inpt = ev["admitted"] & (ev["admit"] <= window_end)
+    obs = ev["kind"] == 1
+    bed_ev = np.flatnonzero(inpt | obs)
+    ed_ev = np.flatnonzero(ev["kind"] == 0)
+    ev = {k: np.array(v, copy=True) for k, v in ev.items()}
+    ev["bed_room"] = np.full(len(ev["pat"]), -1, dtype=np.int64)
+    ev["ed_room"] = np.full(len(ev["pat"]), -1, dtype=np.int64)
+    ev["bed_room"][bed_ev] = alloc["bed_room"]
+    ev["admit"][bed_ev] = np.where(obs[bed_ev], ev["admit"][bed_ev], alloc["bed_admit"])
+    ev["arrive"][bed_ev] = np.where(obs[bed_ev], alloc["bed_admit"], ev["arrive"][bed_ev])
+    ev["ed_room"][ed_ev] = alloc["ed_room"]
+    ev["ed_out"][ed_ev] = alloc["ed_end"]
+    moved = bed_ev[alloc["bed_transferred"]]
+    ev["transferred"] = np.zeros(len(ev["pat"]), bool)
+    ev["transferred"][moved] = True
+    ev["admitted"][moved] = False
+    return ev
+
+
+def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    """Pass (c): APPT for the block, from its demand and what pass (b) allocated; leaves the
+    block's visits (VIST columns) and arrays in ``state``."""
+    d = state["demand"]
+    alloc = state["allocation"]
+    r, rv, pt, death, dies = d["r"], d["rv"], d["pt"], d["death"], d["dies"]
+    ev = _apply_beds(ctx, d["ev"], dies, alloc)
+    D = ctx.days
+    window_end = D * DAY - 1
+    staff = staff_index(ctx)
 
     # ---- visits of the acute episodes: ED part, observation, inpatient part
     is_ed = ev["kind"] == 0
@@ -639,6 +634,15 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
             ]
         ),
         "appt": np.full(is_ed.sum() + (ev["kind"] == 1).sum() + inpt_in.sum(), -1, dtype=np.int64),
+        "room": np.concatenate(
+            [ev["ed_room"][is_ed], ev["bed_room"][ev["kind"] == 1], ev["bed_room"][inpt_in]]
+        ),
+        "transferred": np.concatenate(
+            [
+                ev["transferred"][is_ed],
+                np.zeros((ev["kind"] == 1).sum() + inpt_in.sum(), bool),
+            ]
+        ),
     }
     # ED arrivals come by themselves or by ambulance; the code set has SELF and TRNS
     ed_rows = vis["type"] == EMER
@@ -650,7 +654,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     ep_key = ev["pat"] * np.int64(2**36) + ev["arrive"]  # sorted: events are by patient, time
 
     # ---- appointments
-    appt = _appointments(ctx, r, block, pt, ev, staff, death, dies)
+    appt = _book_appointments(ctx, r, pt, d["wants"], alloc, death)
     # appointments inside an episode: cancelled when booked before it, else never made
     na0 = len(appt["pat"])
     inside = np.zeros(na0, bool)
@@ -691,6 +695,8 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         "expired": np.zeros(nc, bool),
         "admitted_from_ed": np.zeros(nc, bool),
         "appt": comp,
+        "room": appt["room"][comp],
+        "transferred": np.zeros(nc, bool),
     }
     vis = {k: np.concatenate([vis[k], out_vis[k]]) for k in vis}
     order = np.lexsort((vis["type"], vis["admit"], vis["pat"]))
@@ -709,18 +715,8 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     for t, roles in roles_by_type.items():
         rows = np.flatnonzero(acute & (vis["type"] == t))
         att[rows] = staff.pick(rv, adm_day[rows], dis_day[rows], roles, vis["dept"][rows])
-    beds = block_beds(ctx, block)
-    bed_cls = np.where(vis["type"] == EMER, 2, np.where(vis["icu"], 1, 0))
+    room = vis["room"]
     needs_bed = np.isin(vis["type"], [EMER, OBSV, INPT])
-    stay_end = np.where(vis["open"], np.int64(2**34), vis["disch"])
-    rows = np.flatnonzero(needs_bed)
-    bed = np.full(nv, -1, dtype=np.int64)
-    bed[rows] = assign_beds(
-        rv, beds, vis["admit"][rows], stay_end[rows], bed_cls[rows], vis["dept"][rows]
-    )
-    room = np.full(nv, -1, dtype=np.int64)
-    room[bed >= 0] = beds.room[bed[bed >= 0]]
-    room[from_appt] = appt["room"][vis["appt"][from_appt]]
 
     # ---- disposition, complaint (from the primary diagnosis)
     disp = np.full(nv, b"HOME", dtype="S4")
@@ -728,6 +724,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     ed = vis["type"] == EMER
     disp[ed] = np.where(u[ed] < 0.03, b"AMA", np.where(u[ed] < 0.05, b"TRNS", b"HOME"))
     disp[ed & vis["admitted_from_ed"]] = b"ADMT"
+    disp[ed & vis["transferred"]] = b"TRNS"  # no bed free: transferred out from the ED
     ip = vis["type"] == INPT
     old = (pt["age_start"][vis["pat"]] + vis["admit"] / (DAY * 365.25)) >= 70
     disp[ip] = np.select(
@@ -923,21 +920,14 @@ def _daily_activity(ctx: Context, state: dict, vis: dict, ip: np.ndarray) -> Non
     }
 
 
-def _appointments(
-    ctx: Context,
-    r: np.random.Generator,
-    block: int,
-    pt: dict,
-    ev: dict,
-    staff: StaffIndex,
-    death: np.ndarray,
-    dies: np.ndarray,
+def _appointment_wants(
+    ctx: Context, r: np.random.Generator, pt: dict, ev: dict, dies: np.ndarray
 ) -> dict:
-    """Bookings: wanted days and departments, then the block's own provider slots."""
+    """Pass (a) of the clinic: which patient wants which kind of appointment, in which
+    department, from which weekday on (follow-ups after inpatient discharges included)."""
     sc = ctx.scenario
     D = ctx.days
-    H = int(sc.future_booking_horizon_days)
-    last_day = D - 1 + H
+    last_day = D - 1 + int(sc.future_booking_horizon_days)
     n = len(pt["e0"])
     e0, age, female = pt["e0"], pt["age_end"], pt["female"]
     age_f = np.select([age < 5, age < 18, age < 45, age < 65], [1.6, 0.7, 0.75, 1.1], 1.6)
@@ -950,8 +940,6 @@ def _appointments(
     dept = pick_dept(
         r, reference.column("departments", "visit_weight", np.float64), female[pat], age_at
     )
-    kind = np.zeros(m, dtype=np.int64)
-    # follow-ups after inpatient discharges
     fu = (
         np.flatnonzero(
             ev["admitted"] & ~dies & (r.random(len(ev["pat"])) < sc.post_discharge_followup_rate)
@@ -959,17 +947,31 @@ def _appointments(
         if len(ev["pat"])
         else np.zeros(0, int)
     )
-    fu_pat = ev["pat"][fu]
-    fu_day = ev["disch"][fu] // DAY + r.integers(6, 16, len(fu))
     fu_dept = np.where(ev["dept"][fu] == dept_index("ICU"), dept_index("MEDS"), ev["dept"][fu])
     fu_dept = np.where(fu_dept == dept_index("EMER"), dept_index("FMED"), fu_dept)
-    pat = np.concatenate([pat, fu_pat])
-    want = np.concatenate([want, fu_day])
+    pat = np.concatenate([pat, ev["pat"][fu]])
+    want = np.concatenate([want, ev["disch"][fu] // DAY + r.integers(6, 16, len(fu))])
     dept = np.concatenate([dept, fu_dept])
-    kind = np.concatenate([kind, np.ones(len(fu), np.int64)])
+    kind = np.concatenate([np.zeros(m, np.int64), np.ones(len(fu), np.int64)])
     m = len(pat)
     want = to_weekday(np.clip(want, e0[pat], last_day - 2), ctx)
-    # appointment type
+    typ = _appointment_types(ctx, r, dept, kind)
+    dur = np.where((typ == 1) | (typ == 5), np.where(r.random(m) < 0.55, 15, 20), 20)
+    return {
+        "pat": pat,
+        "want": want,
+        "last": np.full(m, last_day - 2 + 14, dtype=np.int64),
+        "dept": dept,
+        "type": typ,
+        "dur": dur,
+        "prio": r.random(m),
+    }
+
+
+def _appointment_types(
+    ctx: Context, r: np.random.Generator, dept: np.ndarray, kind: np.ndarray
+) -> np.ndarray:
+    m = len(dept)
     u = r.random(m)
     typ = np.searchsorted(
         np.cumsum(APPT_TYPE_SHARES), r.random(m) * sum(APPT_TYPE_SHARES), side="right"
@@ -979,46 +981,24 @@ def _appointments(
     typ = np.where((typ == 2) & ~np.isin(codes[dept], ANNUAL_DEPTS), 1, typ)
     typ = np.where((typ == 4) & ~np.isin(codes[dept], PROCEDURE_DEPTS), 3, typ)
     typ = np.where(kind == 1, 1, typ)
-    typ = np.where(u < sc.telehealth_share, 5, typ)
-    dur = np.where((typ == 1) | (typ == 5), np.where(r.random(m) < 0.55, 15, 30), 30)
+    return np.where(u < ctx.scenario.telehealth_share, 5, typ)
 
-    # ---- provider slots owned by this block, each used once
-    nb = ctx.n_blocks
-    KD = (last_day + 32) * SLOTS_PER_DAY
-    prov = np.full(m, -1, dtype=np.int64)
-    day = np.full(m, -1, dtype=np.int64)
-    slot = np.full(m, -1, dtype=np.int64)
-    used = np.zeros(0, dtype=np.int64)
-    pools = {}
-    prov_ok = np.isin(staff.role, PROVIDER_ROLES)
-    for d in np.unique(dept):
-        pools[d] = np.flatnonzero(prov_ok & (staff.dept == d))
-    for rnd in range(12):
-        todo = np.flatnonzero(prov < 0)
-        if not len(todo):
-            break
-        jit = r.integers(-2 * rnd, 2 * rnd + 1, len(todo)) if rnd else np.zeros(len(todo), np.int64)
-        dd = to_weekday(np.clip(want[todo] + jit, e0[pat[todo]], last_day - 2), ctx)
-        pp = np.full(len(todo), -1, dtype=np.int64)
-        for d, pool in pools.items():
-            mm = dept[todo] == d
-            if len(pool) and mm.any():
-                pp[mm] = pool[r.integers(0, len(pool), int(mm.sum()))]
-        ok = pp >= 0
-        res = (block - pp - dd * SLOTS_PER_DAY) % nb
-        ok &= res < SLOTS_PER_DAY
-        count = np.maximum((SLOTS_PER_DAY - 1 - res) // nb + 1, 1)
-        jj = res + nb * (r.random(len(todo)) * count).astype(np.int64)
-        ok &= jj < SLOTS_PER_DAY
-        ok &= (staff.hire[np.maximum(pp, 0)] <= dd) & (staff.term[np.maximum(pp, 0)] >= dd)
-        key = np.maximum(pp, 0) * KD + dd * SLOTS_PER_DAY + jj
-        ok &= ~np.isin(key, used)
-        cand = np.flatnonzero(ok)
-        _, first = np.unique(key[cand], return_index=True)
-        win = cand[first]
-        t = todo[win]
-        prov[t], day[t], slot[t] = pp[win], dd[win], jj[win]
-        used = np.concatenate([used, key[win]])
+
+def _book_appointments(
+    ctx: Context,
+    r: np.random.Generator,
+    pt: dict,
+    wants: dict,
+    alloc: dict,
+    death: np.ndarray,
+) -> dict:
+    """Pass (c) of the clinic: the slots pass (b) gave become bookings, with booking times,
+    statuses, exam rooms and reasons."""
+    sc = ctx.scenario
+    D = ctx.days
+    prov, day, slot = alloc["clinic_provider"], alloc["clinic_day"], alloc["clinic_slot"]
+    pat, dept, typ, dur = wants["pat"], wants["dept"], wants["type"], wants["dur"]
+    female = pt["female"]
     got = prov >= 0
     # one appointment per patient and day
     sel = np.flatnonzero(got)
@@ -1029,12 +1009,7 @@ def _appointments(
     keep = np.sort(order[~dup])
     pat, dept, typ, dur, prov, day, slot = (a[keep] for a in (pat, dept, typ, dur, prov, day, slot))
     m = len(pat)
-    start = (
-        day * DAY
-        + CLINIC_OPEN
-        + slot * SLOT_SECONDS
-        + np.where((dur == 15) & (r.random(m) < 0.5), 900, 0)
-    )
+    start = day * DAY + capacity.CLINIC_OPEN + slot * capacity.SLOT_SECONDS
     lead = (r.exponential(sc.booking_lead_days_mean, m) * DAY).astype(np.int64) + r.integers(
         3600, DAY, m
     )
@@ -1052,17 +1027,6 @@ def _appointments(
     )
     status = np.where(start > window_end, 3, status)
     canc = booked + (r.random(m) * (start - booked)).astype(np.int64)
-    # exam room: the provider's usual room in the department (telehealth has none)
-    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
-    dept_pos = {d: i for i, d in enumerate(department_ids())}
-    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
-    room = np.full(m, -1, dtype=np.int64)
-    for d in np.unique(dept):
-        exam = np.flatnonzero((rtype == b"EXAM") & (rdept == d))
-        mm = dept == d
-        if len(exam):
-            room[mm] = exam[prov[mm] % len(exam)]
-    room = np.where(typ == 5, -1, room)
     born = pt["birth_day"][pat]
     code = clinical.pick_codes(
         r, dept, female[pat], (day - born - 2) / 365.25, day, ctx, age_hi=(day - born + 2) / 365.25
@@ -1077,6 +1041,20 @@ def _appointments(
         "booked": booked,
         "status": status,
         "canc": canc,
-        "room": room,
+        "room": _exam_rooms(ctx, dept, prov, typ),
         "code": code,
     }
+
+
+def _exam_rooms(ctx: Context, dept: np.ndarray, prov: np.ndarray, typ: np.ndarray) -> np.ndarray:
+    """The provider's usual exam room in the department (telehealth has none)."""
+    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
+    room = np.full(len(dept), -1, dtype=np.int64)
+    for d in np.unique(dept):
+        exam = np.flatnonzero((rtype == b"EXAM") & (rdept == d))
+        mm = dept == d
+        if len(exam):
+            room[mm] = exam[prov[mm] % len(exam)]
+    return np.where(typ == 5, -1, room)

@@ -342,7 +342,8 @@ def test_clinic_hours_and_slots(cdb):
         select count(*) from appt
         where dayofweek(appt_schd_dt) in (0, 6) or appt_strt_tm < time '08:00'
            or appt_strt_tm + to_minutes(appt_dur_min) > time '17:00'
-           or appt_dur_min not in (15, 30) or minute(appt_strt_tm) % 15 <> 0""",
+           or appt_dur_min not in (15, 20)
+           or (hour(appt_strt_tm) * 60 + minute(appt_strt_tm)) % 20 <> 0""",
     )
     assert bad == 0
     assert scalar(cdb, "select count(*) from appt where appt_sts_cd = 'SCHD'") > 0
@@ -418,13 +419,21 @@ def test_volumes_per_patient(cdb):
 
 
 def test_stays_get_beds(cdb):
-    # a stay with no free bed in its block keeps an empty room rather than overfill one:
-    # rare for inpatients; in the ED a "hallway" arrival waits for a bay
-    no_bed, no_bay = cdb.execute("""
-        select avg(case when vist_typ_cd in ('INPT', 'OBSV') then (roms_id is null)::int end),
-               avg(case when vist_typ_cd = 'EMER' then (roms_id is null)::int end)
+    # beds are shared by the whole hospital: an inpatient either gets one (after boarding in
+    # the ED if none is free) or is transferred out; only a stay that ends in death may
+    # stay without a bed, and an observation stay without one waits on a trolley
+    no_bed, no_obs_bed = cdb.execute("""
+        select avg(case when vist_typ_cd = 'INPT' then (roms_id is null)::int end),
+               avg(case when vist_typ_cd = 'OBSV' then (roms_id is null)::int end)
         from vist""").fetchone()
-    assert no_bed < 0.01 and no_bay < 0.15
+    assert no_bed < 0.01 and no_obs_bed < 0.3  # 8 beds at this scale: often all taken
+    unplaced_survivors = scalar(
+        cdb,
+        """
+        select count(*) from vist where vist_typ_cd = 'INPT' and roms_id is null
+            and coalesce(vist_dsch_disp_cd, '') <> 'EXPD'""",
+    )
+    assert unplaced_survivors == 0
 
 
 def test_some_patients_die_in_hospital(cdb):

@@ -407,8 +407,12 @@ def test_curated_catalogs_stay_the_same_size_and_people_grow(small_run, tmp_path
     big = generate(Options(scale=1.0, seed=7, out=tmp_path / "big", workers=2))["tables"]
     for code in ("ALGY", "MDCN", "SPLY", "VNDR", "DPMT"):
         assert small[code]["rows"] == big[code]["rows"], code
-    for code in ("PATN", "STFF", "ROMS", "EQPM", "INSR", "PTAL"):
+    for code in ("PATN", "EQPM", "INSR", "PTAL"):
         assert big[code]["rows"] > 2 * small[code]["rows"], code
+    # staff and rooms follow the work, with a floor at tiny scales (one of each role and
+    # room a department needs), so they grow less than in proportion
+    for code in ("STFF", "ROMS"):
+        assert big[code]["rows"] > 1.5 * small[code]["rows"], code
     assert big["PATN"]["rows"] == 10_000
 
 
