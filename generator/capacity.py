@@ -41,6 +41,7 @@ MAX_CLINIC_ROUNDS = 40  # moves to a later session before a request goes elsewhe
 GENERAL, ICU = 0, 1
 TARGET_OCCUPANCY = {GENERAL: 0.80, ICU: 0.75}
 BED_TURNOVER = 1_800  # a bed is cleaned for half an hour between patients
+BAY_TURNOVER = 600  # an ED bay, for ten minutes
 MAX_BOARDING = {True: 24 * HOUR, False: 12 * HOUR}  # via the ED / direct admission
 ED_VISITS_PER_BAY_YEAR = 1_100
 PATIENTS_PER_NURSE = {GENERAL: 5.0, ICU: 1.5}
@@ -255,7 +256,7 @@ def allocate_bays(start: np.ndarray, end: np.ndarray, bays: np.ndarray) -> np.nd
         if heap and heap[0][0] < start[i]:
             _, b = heapq.heappop(heap)
             out[i] = bays[b]
-            heapq.heappush(heap, (int(end[i]) + BED_TURNOVER // 3, b))
+            heapq.heappush(heap, (int(end[i]) + BAY_TURNOVER, b))
     return out
 
 
