@@ -2,7 +2,7 @@
 
     python scripts/capacity_report.py seeds/ehp          # a table: figure, target, measured
 
-Each figure is defined in docs (DATA_MODEL "A hospital at capacity"): bed occupancy is the
+Each figure is defined in docs/data_model.md ("A hospital at capacity"): bed occupancy is the
 midnight census of inpatients over the inpatient beds (ward, private, ICU), averaged over
 the nights of the window; a provider clinic day is a provider and a date with at least one
 completed appointment.
