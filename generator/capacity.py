@@ -88,7 +88,8 @@ def plan(
     weekdays = days * 5 / 7
     sessions_needed = wants / max(weekdays, 1) * SESSION_CYCLE / (SLOTS_PER_SESSION * CLINIC_FILL)
     providers = np.where(wants > 0, np.maximum(1, np.ceil(sessions_needed / MAX_SESSIONS)), 0)
-    nurses = np.ceil(census[0] / PATIENTS_PER_NURSE[GENERAL] * FTE_PER_POST)
+    ward_nurses = int(np.ceil(census[0].sum() / PATIENTS_PER_NURSE[GENERAL] * FTE_PER_POST))
+    nurses = _beds_for(census[0], census[0].sum() / max(ward_nurses, 1)).astype(np.float64)
     nurses[icu_dept] = np.ceil(census[1].sum() / PATIENTS_PER_NURSE[ICU] * FTE_PER_POST)
     ed_bays = max(1, round(ed_per_year / ED_VISITS_PER_BAY_YEAR))
     nurses[ed_dept] = np.ceil(ed_bays / 3 * FTE_PER_POST)

@@ -169,7 +169,7 @@ TECH_SPECIALTY = {
 PROVIDER_ROLES = ("phys", "surg", "np", "pa")
 # the departments' reference head counts of support roles fit a hospital with this many
 # inpatients on an average day; support staff scale with the inpatient census
-REFERENCE_CENSUS = 50.0
+REFERENCE_CENSUS = 40.0
 
 
 def staff_plan(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
