@@ -186,10 +186,8 @@ def staff_plan(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
         if providers is not None:
             mask = np.isin(ROLES, PROVIDER_ROLES)
             counts[mask] = _split(ref[mask], providers)
-        nurses = int(ctx.capacity.nurses[d])
-        if nurses > 0 or (providers is not None and ref[ROLES.index("rn")] > 0):
-            fallback = max(1, int(counts[mask].sum()) // 2) if providers is not None else 1
-            counts[ROLES.index("rn")] = max(nurses, fallback) if ref[ROLES.index("rn")] else 0
+        if providers is not None or ctx.capacity.nurses[d] > 0:
+            counts[ROLES.index("rn")] = _nurses(ctx, d, ref, counts)
         for k, c in enumerate(counts):
             dept_idx += [d] * int(c)
             role_idx += [k] * int(c)
@@ -206,6 +204,15 @@ def _support_staff(ref: np.ndarray, factor: float) -> np.ndarray:
     if ref[main] > 0:
         counts[main] = max(1, counts[main])
     return counts
+
+
+def _nurses(ctx: Context, d: int, ref: np.ndarray, counts: np.ndarray) -> int:
+    """Registered nurses of a department: its share of the bedside posts (``ctx.capacity``),
+    and one for every two clinic providers (rooming patients, triage calls)."""
+    if not ref[ROLES.index("rn")]:
+        return 0
+    providers = int(counts[np.isin(ROLES, PROVIDER_ROLES)].sum())
+    return max(int(ctx.capacity.nurses[d]), providers // 2)
 
 
 def _providers_needed(ctx: Context, code: str, d: int) -> int | None:
