@@ -80,46 +80,10 @@ def _days(ts: np.ndarray) -> np.ndarray:
     return np.asarray(ts).astype("datetime64[D]")
 
 
-def daily_activity(ctx: Context, state: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Per-day counts of what drives supply use, for the hospital-wide inventory."""
-    cols = state["columns"]
-    vtype, _ = _np(cols["VIST"]["VIST_TYP_CD"])
-    admit, _ = _np(cols["VIST"]["VIST_ADMT_TS"])
-    disch, open_ = _np(cols["VIST"]["VIST_DSCH_TS"])
-    days = ctx.days
-
-    def count(day: np.ndarray) -> np.ndarray:
-        d = (_days(day) - ctx.start).astype(np.int64)
-        d = d[(d >= 0) & (d < days)]
-        return np.bincount(d, minlength=days)[:days]
-
-    a_day = _days(admit)
-    # inpatient days: +1 on admission, -1 on discharge (open stays run to the end)
-    inpt = vtype == b"INPT"
-    start = np.clip((a_day[inpt] - ctx.start).astype(np.int64), 0, days)
-    stop_day = np.where(open_[inpt], ctx.end + DAY, _days(disch[inpt]))
-    stop = np.clip((stop_day - ctx.start).astype(np.int64), 0, days)
-    delta = np.zeros(days + 1, np.int64)
-    np.add.at(delta, start, 1)
-    np.add.at(delta, stop, -1)
-    ttype, _ = _np(cols["TRTM"]["TRTM_TYP_CD"])
-    tstart, _ = _np(cols["TRTM"]["TRTM_STRT_TS"])
-    return {
-        "ED_VISIT": count(a_day[vtype == b"EMER"]),
-        "OUTPATIENT_VISIT": count(a_day[vtype == b"OUTP"]),
-        "INPATIENT_DAY": np.cumsum(delta)[:days],
-        "PROCEDURE": count(tstart[np.isin(ttype, [b"PROC", b"THER", b"IMGN"])]),
-        "SURGERY": count(tstart[ttype == b"SURG"]),
-        "LAB_TEST": count(tstart[ttype == b"LAB"]),
-        "ALL_VISITS": count(a_day[vtype != b"TELE"]),
-    }
-
-
 def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
     sc = ctx.scenario
     r = ctx.rng("BILL", block)
     cols = state["columns"]
-    state["daily_activity"] = daily_activity(ctx, state)
 
     v_id, _ = _np(cols["VIST"]["VIST_ID"])
     v_pat, _ = _np(cols["VIST"]["PATN_ID"])

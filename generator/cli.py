@@ -79,6 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
         "of cores)",
     )
     p.add_argument(
+        "--parts",
+        type=validate.parts,
+        default=1,
+        help="split the patients into this many parts, 1 to 1,000, for as many machines; "
+        "the parts' CSV files concatenated in order (the header once) are the single run's "
+        "(default: 1)",
+    )
+    p.add_argument(
+        "--part",
+        type=validate.part,
+        default=1,
+        help="which part to write, 1 to --parts; part 1 also writes the hospital-wide tables "
+        "(default: 1)",
+    )
+    p.add_argument(
         "--scenario",
         metavar="FILE",
         default=None,
@@ -100,6 +115,7 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
     """Every input checked, in the order a user would fix them; exits 2 on the first refusal."""
     try:
         validate.check_window(args.start_date, args.end_date)
+        validate.check_parts(args.parts, args.part, args.format)
         scenario = _scenario(args.scenario)
         out = validate.check_out(args.out)
         validate.check_space(
@@ -116,6 +132,8 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         fmt=args.format,
         workers=args.workers,
         scenario=scenario,
+        parts=args.parts,
+        part=args.part,
     )
 
 

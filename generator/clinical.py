@@ -424,13 +424,6 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         trtm_end_s=end,
         visit_has_surgery=has_surg,
     )
-    da = state["daily_activity"]
-    D = ctx.days
-    sd = np.minimum(start // DAY, D - 1)
-    da["PROCEDURE"] = np.bincount(sd[np.isin(ptype, [b"PROC", b"THER", b"IMGN"])], minlength=D)
-    da["SURGERY"] = np.bincount(sd[surg], minlength=D)
-    da["LAB_TEST"] = np.bincount(sd[ptype == b"LAB"], minlength=D)
-    da["IMAGING_STUDY"] = np.bincount(sd[ptype == b"IMGN"], minlength=D)
     return {
         "TRTM_ID": ids,
         "VIST_ID": state["visit_id"][tv],

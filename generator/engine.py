@@ -45,6 +45,8 @@ class Options:
     fmt: str = "csv"
     workers: int = 1
     scenario: Scenario = field(default_factory=Scenario)
+    parts: int = 1  # split the patient blocks into this many parts...
+    part: int = 1  # ...and write this one (1-based)
 
 
 class Context:
@@ -68,6 +70,7 @@ class Context:
         # capacity.Plan) and, per block, what pass (b) allocated to its requests
         self.capacity: Any = None
         self.allocation: list[dict[str, np.ndarray]] = []
+        self.volumes: dict[str, np.ndarray] = {}  # daily clinical volume, for the roll-ups
         self._np_cache: dict[tuple[str, str], np.ndarray] = {}
 
     def rng(self, name: str, block: int = 0) -> np.random.Generator:
@@ -168,31 +171,31 @@ def _demand(ctx: Context, block: int, state: dict[str, Any] | None = None) -> di
     return scheduling.demand(ctx, block, state)
 
 
-def _capacity(ctx: Context, workers: int) -> Iterator[tuple[str, pa.Table]]:
-    """Pass (a) over every block, then the hospital sized to that demand (staff, rooms) and
-    pass (b): the shared capacity allocated in time order."""
+def _capacity(ctx: Context, workers: int) -> None:
+    """Pass (a) over every block, the hospital sized to that demand (``ctx.capacity``), its
+    staff and rooms built, then pass (b): the shared capacity allocated in time order
+    (``ctx.allocation``) and the daily clinical volume it makes (``ctx.volumes``)."""
     from generator import capacity, facilities, scheduling
 
-    demands = list(_in_order(ctx, lambda b: _demand(ctx, b), workers))
+    demands = list(_in_order(lambda b: _demand(ctx, b), range(ctx.n_blocks), workers))
     codes = scheduling.dept_codes()
     ctx.capacity = capacity.plan(
         demands, ctx.days, len(codes), codes.index("ICU"), codes.index("EMER")
     )
-    yield from _master(ctx, MASTER_AFTER_DEMAND)
+    for _ in _master(ctx, MASTER_AFTER_DEMAND):
+        pass
     ctx.allocation = capacity.allocate(
         demands,
         facilities.bed_inventory(ctx),
         facilities.ed_bays(ctx),
         scheduling.clinic_providers(ctx),
     )
+    ctx.volumes = scheduling.daily_volumes(ctx, demands, ctx.allocation)
 
 
-BlockResult = tuple[dict[str, Chunk], dict[str, np.ndarray]]
-
-
-def _block(ctx: Context, block: int) -> BlockResult:
+def _block(ctx: Context, block: int) -> dict[str, Chunk]:
     """Pass (c) for one block: its tables, encoded for the output format (in the worker, so
-    encoding runs in parallel too), and its daily activity (for the hospital-wide roll-ups)."""
+    encoding runs in parallel too)."""
     state: dict[str, Any] = {"columns": {}}
     _demand(ctx, block, state)  # the same draws as in pass (a): nothing kept in between
     state["allocation"] = ctx.allocation[block]
@@ -202,62 +205,78 @@ def _block(ctx: Context, block: int) -> BlockResult:
     for code, cols in state["columns"].items():
         table = registry.TABLES[code]
         chunks[code] = prepare(table, columns.build(table, cols), ctx.opts.fmt)
-    return chunks, state.get("daily_activity", {})
+    return chunks
 
 
-def _rollups(ctx: Context, activity: dict[str, np.ndarray]) -> Iterator[tuple[str, pa.Table]]:
-    """Hospital-wide tables that need every block's activity: inventory, then invoices."""
+def _rollups(ctx: Context) -> Iterator[tuple[str, pa.Table]]:
+    """Hospital-wide tables driven by the daily clinical volume: inventory, then invoices."""
     from generator import supply_chain
 
-    if not activity:  # no clinical simulation ran: nothing drives supply use yet
-        return
-    state: dict[str, Any] = {"activity": activity}
+    state: dict[str, Any] = {"activity": ctx.volumes}
     for code, step in supply_chain.ROLLUP_STEPS:
         yield code, columns.build(registry.TABLES[code], step(ctx, state))
 
 
-def _in_order(ctx: Context, work: Callable[[int], Any], workers: int) -> Iterator[Any]:
-    """``work(block)`` for every block, yielded in block order; at most workers + 1 blocks
-    in flight."""
+def _in_order(work: Callable[[int], Any], blocks: range, workers: int) -> Iterator[Any]:
+    """``work(block)`` for every block of ``blocks``, yielded in block order; at most
+    workers + 1 blocks in flight."""
     if workers <= 1:
-        for b in range(ctx.n_blocks):
+        for b in blocks:
             yield work(b)
         return
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         pending: list[Future] = []
-        nxt = 0
-        while nxt < ctx.n_blocks or pending:
-            while nxt < ctx.n_blocks and len(pending) < workers + 1:
+        todo = iter(blocks)
+        nxt = next(todo, None)
+        while nxt is not None or pending:
+            while nxt is not None and len(pending) < workers + 1:
                 pending.append(pool.submit(work, nxt))
-                nxt += 1
+                nxt = next(todo, None)
             yield pending.pop(0).result()
     finally:
         # on an interrupt or error, blocks not yet started are dropped, not computed
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def part_blocks(n_blocks: int, parts: int, part: int) -> range:
+    """The blocks of part ``part`` of ``parts`` (1-based): contiguous, in order, as even as
+    whole blocks allow."""
+    return range((part - 1) * n_blocks // parts, part * n_blocks // parts)
+
+
 def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
-    """Generate every table into ``opts.out``; returns the manifest."""
+    """Generate every table into ``opts.out``; returns the manifest.
+
+    With ``opts.parts`` > 1 only part ``opts.part`` of the patient blocks is written: every
+    part runs passes (a) and (b) for the whole hospital, part 1 also writes the hospital-wide
+    tables (master data, daily inventory, vendor invoices) and the CSV header, so the parts'
+    files concatenated in order are byte for byte the files of a single run."""
     ctx = Context(opts)
-    output = Output(Path(opts.out), opts.fmt)
-    try:
-        for code, table in [*_master(ctx, MASTER_BEFORE_DEMAND), *_capacity(ctx, opts.workers)]:
+    whole = opts.part == 1  # part 1 carries the hospital-wide tables and the headers
+    output = Output(Path(opts.out), opts.fmt, header=whole)
+
+    def write(code: str, table: pa.Table) -> None:
+        if whole:
             output.write(registry.TABLES[code], table)
-            if progress:
-                progress(code, table.num_rows)
-        activity: dict[str, np.ndarray] = {}
-        for chunks, block_activity in _in_order(ctx, lambda b: _block(ctx, b), opts.workers):
+        if progress:
+            progress(code, table.num_rows if whole else 0)
+
+    try:
+        for code, table in _master(ctx, MASTER_BEFORE_DEMAND):
+            write(code, table)
+        _capacity(ctx, opts.workers)
+        for code in MASTER_AFTER_DEMAND:
+            write(code, ctx.master[code])
+        blocks = part_blocks(ctx.n_blocks, opts.parts, opts.part)
+        for chunks in _in_order(lambda b: _block(ctx, b), blocks, opts.workers):
             for code, chunk in chunks.items():
                 output.append(registry.TABLES[code], chunk)
                 if progress:
                     progress(code, chunk.rows)
-            for key, counts in block_activity.items():
-                activity[key] = activity.get(key, 0) + np.asarray(counts, dtype=np.int64)
-        for code, table in _rollups(ctx, activity):
-            output.write(registry.TABLES[code], table)
-            if progress:
-                progress(code, table.num_rows)
+        if whole:
+            for code, table in _rollups(ctx):
+                write(code, table)
         for table in registry.TABLES.values():  # every table has a file, even if empty
             output.sink(table)
         meta = {
@@ -269,6 +288,8 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
             "block_patients": BLOCK_PATIENTS,
             "scenario": dataclasses.asdict(opts.scenario),
         }
+        if opts.parts > 1:
+            meta.update(parts=opts.parts, part=opts.part, blocks=[blocks.start, blocks.stop])
         return output.commit(meta)
     except BaseException:
         output.abort()

@@ -541,6 +541,7 @@ def _requests(ctx: Context, ev: dict, dies: np.ndarray, wants: dict) -> dict[str
         "bed_via_ed": ev["kind"][bed_ev] == 0,
         "bed_dying": dies[bed_ev],
         "bed_obs": obs[bed_ev],
+        "bed_surgical": ev["surgical"][bed_ev] & inpt[bed_ev],
         "ed_start": ev["arrive"][ed_ev],
         "ed_end": ev["ed_out"][ed_ev],
         "ed_bed_row": np.where(inpt[ed_ev], bed_row[ed_ev], -1),
@@ -548,6 +549,7 @@ def _requests(ctx: Context, ev: dict, dies: np.ndarray, wants: dict) -> dict[str
         "clinic_day": wants["want"],
         "clinic_last": wants["last"],
         "clinic_prio": wants["prio"],
+        "clinic_tele": wants["type"] == 5,
         "first_weekday": np.array([int(weekday(np.zeros(1, np.int64), ctx)[0])]),
         "horizon_days": np.array([horizon]),
     }
@@ -823,7 +825,6 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         "VIST_ESI_LVL": Masked(vis["esi"], ~ed),
         **audit(ctx, rv2, np.where(vis["open"], admit_ts, disch_ts)),
     }
-    _daily_activity(ctx, state, vis, ip)
 
     # ---- APPT columns
     na = len(appt["pat"])
@@ -899,24 +900,57 @@ def _amend_allergies(
     ptal["REC_UPDT_TS"] = np.maximum(ptal["REC_UPDT_TS"], ptal["REC_CRTD_TS"])
 
 
-def _daily_activity(ctx: Context, state: dict, vis: dict, ip: np.ndarray) -> None:
+# Supplies used per encounter, by kind (treatments per visit of each type, measured on the
+# simulated visits): procedures (incl. therapy and imaging) and lab tests per ED visit,
+# observation stay, inpatient stay, clinic visit and video visit.
+PROCEDURES_PER_VISIT = {"ED": 1.34, "OBSV": 1.23, "INPT": 2.70, "CLINIC": 0.32, "TELE": 0.05}
+LAB_TESTS_PER_VISIT = {"ED": 1.27, "OBSV": 1.79, "INPT": 3.93, "CLINIC": 0.59, "TELE": 0.0}
+
+
+def daily_volumes(
+    ctx: Context, demands: list[dict[str, np.ndarray]], allocation: list[dict[str, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """The hospital's daily clinical volume, which drives supply use (supply_chain.DRIVERS):
+    from pass (a)'s requests and what pass (b) gave them, so that it is known before any
+    block writes its detail (every part of a split run can compute it)."""
     D = ctx.days
-    day = np.minimum(vis["admit"] // DAY, D - 1)
-    census = np.zeros(D + 1, np.int64)
-    a = day[ip]
-    b = np.minimum(np.where(vis["open"][ip], D, vis["disch"][ip] // DAY), D)
-    np.add.at(census, a, 1)
-    np.add.at(census, b, -1)
-    # keys follow supply_chain.DRIVERS; treatments add PROCEDURE, SURGERY and LAB_TEST
-    state["daily_activity"] = {
-        "ED_VISIT": np.bincount(day[vis["type"] == EMER], minlength=D),
-        "OUTPATIENT_VISIT": np.bincount(day[vis["type"] == OUTP], minlength=D),
-        "TELEHEALTH_VISIT": np.bincount(day[vis["type"] == TELE], minlength=D),
-        "OBSERVATION_STAY": np.bincount(day[vis["type"] == OBSV], minlength=D),
-        "ADMISSION": np.bincount(day[ip], minlength=D),
-        # patients in a bed at the end of each day (nights)
+    sc = ctx.scenario
+    counts = {k: np.zeros(D) for k in ("ED", "OBSV", "INPT", "CLINIC", "TELE", "SURG")}
+    census = np.zeros(D + 1)
+
+    def add(key: str, secs: np.ndarray, weight: np.ndarray | float = 1.0) -> None:
+        day = np.asarray(secs, dtype=np.int64) // DAY
+        ok = (day >= 0) & (day < D)
+        w = np.broadcast_to(np.asarray(weight, dtype=np.float64), day.shape)
+        counts[key] += np.bincount(day[ok], weights=w[ok], minlength=D)[:D]
+
+    kept = 1.0 - sc.no_show_rate - sc.cancellation_rate
+    for req, got in zip(demands, allocation, strict=True):
+        add("ED", req["ed_start"])
+        stay = ~got["bed_transferred"] & ~req["bed_obs"]
+        add("OBSV", req["bed_start"][req["bed_obs"]])
+        add("INPT", got["bed_admit"][stay])
+        add("SURG", got["bed_admit"][stay & req["bed_surgical"]])
+        first = np.clip(got["bed_admit"][stay] // DAY, 0, D)
+        last = np.clip(np.minimum(req["bed_end"][stay], D * DAY) // DAY, 0, D)
+        np.add.at(census, first, 1)
+        np.add.at(census, last, -1)
+        booked = got["clinic_day"] >= 0
+        tele = req["clinic_tele"][booked]
+        add("CLINIC", got["clinic_day"][booked][~tele] * DAY, kept)
+        add("TELE", got["clinic_day"][booked][tele] * DAY, kept)
+
+    def per_visit(rates: dict[str, float]) -> np.ndarray:
+        return sum(rates[k] * counts[k] for k in rates)
+
+    return {
+        "ED_VISIT": counts["ED"],
+        "OUTPATIENT_VISIT": counts["CLINIC"],
         "INPATIENT_DAY": np.cumsum(census)[:D],
-        "ALL_VISITS": np.bincount(day[vis["type"] != TELE], minlength=D),
+        "PROCEDURE": per_visit(PROCEDURES_PER_VISIT),
+        "SURGERY": counts["SURG"],
+        "LAB_TEST": per_visit(LAB_TESTS_PER_VISIT),
+        "ALL_VISITS": counts["ED"] + counts["OBSV"] + counts["INPT"] + counts["CLINIC"],
     }
 
 

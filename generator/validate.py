@@ -21,6 +21,7 @@ SCALE_MIN = 0.01  # 100 patients: fewer can leave a block without any visit
 SCALE_MAX = 100.0  # 1,000,000 patients, about 23 GB of CSV
 SEED_MAX = 2**63 - 1
 WORKERS_MAX = 32  # each worker holds up to two blocks in memory
+PARTS_MAX = 1_000  # one block of patients a part at scale 20
 YEAR_MIN, YEAR_MAX = 1900, 2100
 WINDOW_MIN_DAYS = 90  # a quarter: shorter windows can leave a block without any visit
 WINDOW_MAX_DAYS = 3_653  # ten years
@@ -87,6 +88,37 @@ def workers(text: str) -> int:
     if not 1 <= value <= WORKERS_MAX:
         raise _type_error(message)
     return value
+
+
+def parts(text: str) -> int:
+    message = f"--parts must be a whole number from 1 to {PARTS_MAX}, got {text!r}"
+    try:
+        value = int(text)
+    except ValueError:
+        raise _type_error(message) from None
+    if not 1 <= value <= PARTS_MAX:
+        raise _type_error(message)
+    return value
+
+
+def part(text: str) -> int:
+    message = f"--part must be a whole number from 1 to --parts, got {text!r}"
+    try:
+        value = int(text)
+    except ValueError:
+        raise _type_error(message) from None
+    if value < 1:
+        raise _type_error(message)
+    return value
+
+
+def check_parts(parts_: int, part_: int, fmt: str) -> None:
+    """A split run writes part ``part_`` of ``parts_``; CSV parts concatenate, Parquet's
+    do not."""
+    if part_ > parts_:
+        raise InputError(f"--part must be from 1 to --parts ({parts_}), got {part_}")
+    if parts_ > 1 and fmt != "csv":
+        raise InputError("--parts needs --format csv: CSV parts concatenate to one file")
 
 
 def default_workers() -> int:

@@ -75,7 +75,7 @@ def prepare(table: Table, data: pa.Table, fmt: str) -> Chunk:
 class TableSink:
     """One table's output: a temporary file written block by block."""
 
-    def __init__(self, table: Table, folder: Path, fmt: str) -> None:
+    def __init__(self, table: Table, folder: Path, fmt: str, header: bool = True) -> None:
         self.table = table
         self.fmt = fmt
         self.path = folder / f"{table.file_stem}.{fmt}"
@@ -83,7 +83,7 @@ class TableSink:
         self._out = _HashingFile(self._fh)
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
-        if fmt == "csv":
+        if fmt == "csv" and header:
             self._out.write((",".join(table.column_names) + "\n").encode())
 
     def write(self, data: pa.Table) -> None:
@@ -129,9 +129,10 @@ class Output:
     opens the staging folder. :meth:`commit` switches it in; :meth:`abort` drops it.
     """
 
-    def __init__(self, folder: Path, fmt: str = "csv") -> None:
+    def __init__(self, folder: Path, fmt: str = "csv", header: bool = True) -> None:
         self.folder = Path(folder).resolve()
         self.fmt = fmt
+        self.header = header  # CSV header rows (part 2 and later of a split run have none)
         self.sinks: dict[str, TableSink] = {}
         self.lock = outdir.FolderLock(self.folder)
         self.lock.acquire()
@@ -151,7 +152,7 @@ class Output:
 
     def sink(self, table: Table) -> TableSink:
         if table.code not in self.sinks:
-            self.sinks[table.code] = TableSink(table, self.stage, self.fmt)
+            self.sinks[table.code] = TableSink(table, self.stage, self.fmt, self.header)
         return self.sinks[table.code]
 
     def write(self, table: Table, data: pa.Table) -> None:

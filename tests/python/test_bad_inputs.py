@@ -59,6 +59,11 @@ BAD_ARGS = [
     (["--workers", "1000"], "--workers must be a whole number from 1 to 32"),
     (["--workers", "two"], "--workers"),
     (["--format", "xlsx"], "--format"),
+    (["--parts", "0"], "--parts must be a whole number from 1 to 1000"),
+    (["--parts", "two"], "--parts"),
+    (["--parts", "2", "--part", "3"], "--part must be from 1 to --parts (2), got 3"),
+    (["--part", "0"], "--part must be a whole number"),
+    (["--parts", "2", "--format", "parquet"], "--parts needs --format csv"),
     (["--bogus"], "--bogus"),
     (["--scale"], "--scale"),
 ]

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from generator.engine import Options, generate
 
 
@@ -16,11 +18,34 @@ def _hashes(manifest: dict) -> dict[str, str]:
 
 def test_same_seed_same_bytes_whatever_the_workers(tmp_path):
     a = generate(Options(scale=0.3, seed=11, out=tmp_path / "a", workers=1))
-    b = generate(Options(scale=0.3, seed=11, out=tmp_path / "b", workers=2))
-    assert _hashes(a) == _hashes(b)
+    for workers in (2, 7):
+        b = generate(Options(scale=0.3, seed=11, out=tmp_path / f"w{workers}", workers=workers))
+        assert _hashes(a) == _hashes(b), workers
     for name in (tmp_path / "a").iterdir():
         if name.suffix == ".csv":
-            assert name.read_bytes() == (tmp_path / "b" / name.name).read_bytes()
+            assert name.read_bytes() == (tmp_path / "w7" / name.name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def single_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("single") / "ehp"
+    generate(Options(scale=0.5, seed=19, out=out, workers=2))
+    return out
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_parts_concatenate_to_the_single_run(single_run, tmp_path, parts):
+    # scale 0.5 is 3 blocks: with 7 parts some parts hold no block and write empty files
+    folders = []
+    for part in range(1, parts + 1):
+        out = tmp_path / f"part{part}"
+        generate(Options(scale=0.5, seed=19, out=out, workers=2, parts=parts, part=part))
+        folders.append(out)
+    for whole in sorted(single_run.glob("*.csv")):
+        joined = b"".join((f / whole.name).read_bytes() for f in folders)
+        assert joined == whole.read_bytes(), whole.name
+    manifest = json.loads((folders[-1] / "manifest.json").read_text())
+    assert (manifest["parts"], manifest["part"]) == (parts, parts)
 
 
 def test_same_bytes_in_another_time_zone(tmp_path):
