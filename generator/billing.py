@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from generator import rng as rng_mod
 from generator.columns import Masked, cat, choice, digits, keys
-from generator.engine import Context, audit
+from generator.core import Context, audit
 from generator.people import at_time
 
 DAY = np.timedelta64(1, "D")

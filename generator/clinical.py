@@ -30,17 +30,31 @@ import numpy as np
 
 from generator import reference
 from generator.columns import Masked
-from generator.engine import Context, audit
+from generator.core import (
+    DAY,
+    EMER,
+    HOUR,
+    INPT,
+    OBSV,
+    OUTP,
+    TELE,
+    VISIT_TYPES,
+    Context,
+    audit,
+    day_of_year,
+    department_ids,
+    dept_codes,
+    dept_index,
+    row_keys,
+    staff_index,
+)
 
-DAY = 86_400
-HOUR = 3_600
 MAX_AGE = 110
 FALLBACK_CODE = "Z09"  # follow-up examination: fits every clinical department and patient
 
 
 @cache
 def icd_table() -> dict[str, np.ndarray]:
-    from generator.scheduling import dept_codes
 
     rows = reference.rows("icd10_codes")
     depts = dept_codes()
@@ -93,7 +107,6 @@ def pick_codes(
     """An ICD-10-CM row per visit, by weight among codes that fit the department, sex and age,
     respiratory codes weighted up in winter. Secondary picks may also use any code marked
     ``secondary``; they return -1 where nothing fits."""
-    from generator.scheduling import day_of_year
 
     t = icd_table()
     n = len(dept)
@@ -129,7 +142,6 @@ def pick_codes(
 
 @cache
 def procedure_table() -> dict[str, np.ndarray]:
-    from generator.scheduling import VISIT_TYPES, dept_codes
 
     rows = reference.rows("procedures")
     depts = dept_codes()
@@ -221,7 +233,6 @@ def _rank_in_group(group: np.ndarray) -> np.ndarray:
 
 
 def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    from generator.scheduling import EMER, INPT, OUTP, TELE, row_keys
 
     sc = ctx.scenario
     r = ctx.rng("DIAG", block)
@@ -307,7 +318,6 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
 
 
 def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    from generator.scheduling import EMER, INPT, OBSV, OUTP, TELE, dept_codes, row_keys, staff_index
 
     sc = ctx.scenario
     r = ctx.rng("TRTM", block)
@@ -374,7 +384,6 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     # room: the lab, imaging, an operating room, or the visit's own room
     rtype = ctx.col("ROMS", "ROMS_TYP_CD")
     room_ids = ctx.col("ROMS", "ROMS_ID")
-    from generator.scheduling import department_ids
 
     dept_pos = {d: i for i, d in enumerate(department_ids())}
     rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
@@ -447,7 +456,6 @@ CONSULT_DEPTS = ("CARD", "NEUR", "PULM", "NEPH", "GAST", "ONCO", "ENDO", "PSYC",
 
 
 def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    from generator.scheduling import EMER, INPT, OBSV, OUTP, dept_index, row_keys, staff_index
 
     r = ctx.rng("MEDT", block)
     staff = staff_index(ctx)
@@ -546,7 +554,6 @@ def _class_departments() -> dict[str, tuple[str, ...]]:
 
 
 def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    from generator.scheduling import EMER, INPT, OBSV, OUTP, dept_codes, row_keys, staff_index
 
     sc = ctx.scenario
     r = ctx.rng("TMMD", block)
@@ -664,7 +671,6 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     m = np.flatnonzero(~phrm)
     admin[m] = staff.pick(r, day[m], day[m], (b"RN",), dept[tv[m]])
     m = np.flatnonzero(phrm)
-    from generator.scheduling import dept_index
 
     admin[m] = staff.pick(r, day[m], day[m], (b"PHRM",), np.full(len(m), dept_index("PHAR")))
     order = np.lexsort((when, tv))

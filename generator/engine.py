@@ -17,99 +17,30 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
-from generator import __version__, columns, registry, rng
-from generator.scenario import Scenario
+from generator import (
+    __version__,
+    billing,
+    capacity,
+    clinical,
+    columns,
+    facilities,
+    people,
+    pharmacy,
+    registry,
+    scheduling,
+    supply_chain,
+)
+from generator.core import BLOCK_PATIENTS, PATIENTS_PER_SCALE, Context, Options
 from generator.writer import Chunk, Output, prepare
 
-BLOCK_PATIENTS = 2_000
-PATIENTS_PER_SCALE = 10_000
+__all__ = ["BLOCK_PATIENTS", "PATIENTS_PER_SCALE", "Context", "Options", "generate"]
 
 Progress = Callable[[str, int], None]
-
-
-@dataclass(frozen=True)
-class Options:
-    scale: float = 0.1
-    seed: int = 42
-    start: date = date(2023, 1, 1)
-    end: date = date(2024, 12, 31)
-    out: Path = Path("seeds/ehp")
-    fmt: str = "csv"
-    workers: int = 1
-    scenario: Scenario = field(default_factory=Scenario)
-    parts: int = 1  # split the patient blocks into this many parts...
-    part: int = 1  # ...and write this one (1-based)
-
-
-class Context:
-    """What every generation step may read: options, dates, scenario, master tables."""
-
-    def __init__(self, opts: Options) -> None:
-        self.opts = opts
-        self.seed = opts.seed
-        self.scale = opts.scale
-        self.scenario = opts.scenario
-        self.start = np.datetime64(opts.start, "D")
-        self.end = np.datetime64(opts.end, "D")
-        self.days = int((self.end - self.start).astype(int)) + 1
-        self.start_ts = self.start.astype("datetime64[s]")
-        # the last second of the window: nothing is stamped after it
-        self.end_ts = (self.end + 1).astype("datetime64[s]") - np.timedelta64(1, "s")
-        self.n_patients = max(1, round(PATIENTS_PER_SCALE * opts.scale))
-        self.n_blocks = -(-self.n_patients // BLOCK_PATIENTS)
-        self.master: dict[str, pa.Table] = {}
-        # set by the engine between pass (a) and pass (c): the hospital's size (a
-        # capacity.Plan) and, per block, what pass (b) allocated to its requests
-        self.capacity: Any = None
-        self.allocation: list[dict[str, np.ndarray]] = []
-        self.volumes: dict[str, np.ndarray] = {}  # daily clinical volume, for the roll-ups
-        self._np_cache: dict[tuple[str, str], np.ndarray] = {}
-
-    def rng(self, name: str, block: int = 0) -> np.random.Generator:
-        return rng.stream(self.seed, name, block)
-
-    def col(self, code: str, name: str) -> np.ndarray:
-        """A master table's column as NumPy (strings as bytes, dates as datetime64)."""
-        key = (code, name)
-        if key not in self._np_cache:
-            arr = self.master[code].column(name)
-            c = registry.TABLES[code].column(name)
-            if c.type in ("str", "flag"):
-                out = np.array(arr.fill_null("").to_pylist(), dtype="S")
-            elif c.type == "date":
-                out = arr.to_numpy(zero_copy_only=False).astype("datetime64[D]")
-            elif c.type == "ts":
-                out = arr.to_numpy(zero_copy_only=False).astype("datetime64[s]")
-            elif c.type in ("money", "qty"):  # integer cents / thousandths, as generated
-                factor = 100 if c.type == "money" else 1000
-                out = np.round(arr.cast(pa.float64()).to_numpy(zero_copy_only=False) * factor)
-                out = out.astype(np.int64)
-            else:
-                out = arr.to_numpy(zero_copy_only=False)
-            self._np_cache[key] = out
-        return self._np_cache[key]
-
-    def block_range(self, block: int) -> tuple[int, int]:
-        lo = block * BLOCK_PATIENTS
-        return lo, min(self.n_patients, lo + BLOCK_PATIENTS)
-
-
-def audit(ctx: Context, rng_: np.random.Generator, created: np.ndarray) -> dict[str, np.ndarray]:
-    """REC_CRTD_TS / REC_UPDT_TS: created at the event, updated later, never after the end."""
-    created = np.minimum(np.asarray(created).astype("datetime64[s]"), ctx.end_ts)
-    span = (ctx.end_ts - created).astype(np.int64)
-    touched = rng_.random(len(created)) < 0.35
-    later = (rng_.random(len(created)) * np.minimum(span, 86_400 * 120)).astype(np.int64)
-    updated = created + np.where(touched, later, 0).astype("timedelta64[s]")
-    return {"REC_CRTD_TS": created, "REC_UPDT_TS": updated}
 
 
 MASTER_BEFORE_DEMAND = ("VNDR", "ALGY", "MDCN", "SPLY")
@@ -117,8 +48,6 @@ MASTER_AFTER_DEMAND = ("STFF", "DPMT", "ROMS", "EQPM")  # sized to the demand
 
 
 def master_steps() -> dict[str, Callable[[Context], dict[str, Any]]]:
-    from generator import facilities, people, pharmacy, supply_chain
-
     return {
         "VNDR": supply_chain.vendors,
         "ALGY": pharmacy.allergens,
@@ -146,8 +75,6 @@ def block_steps() -> list[tuple[str, Step]]:
     """Pass (c): the steps that write one block of patients, in order. Each returns the
     columns of one table; a step may read what earlier steps left in ``state`` and may amend
     the columns of an earlier table in ``state["columns"]`` (e.g. a death date)."""
-    from generator import billing, clinical, people, scheduling
-
     return [
         ("PTAL", people.allergy_block),
         ("INSR", people.insurance_block),
@@ -164,8 +91,6 @@ def block_steps() -> list[tuple[str, Step]]:
 
 def _demand(ctx: Context, block: int, state: dict[str, Any] | None = None) -> dict[str, Any]:
     """Pass (a) for one block: its patients, and what they will ask of the hospital."""
-    from generator import people, scheduling
-
     state = {"columns": {}} if state is None else state
     state["columns"]["PATN"] = people.patient_block(ctx, block, state)
     return scheduling.demand(ctx, block, state)
@@ -175,8 +100,6 @@ def _capacity(ctx: Context, workers: int) -> None:
     """Pass (a) over every block, the hospital sized to that demand (``ctx.capacity``), its
     staff and rooms built, then pass (b): the shared capacity allocated in time order
     (``ctx.allocation``) and the daily clinical volume it makes (``ctx.volumes``)."""
-    from generator import capacity, facilities, scheduling
-
     demands = list(_in_order(lambda b: _demand(ctx, b), range(ctx.n_blocks), workers))
     codes = scheduling.dept_codes()
     ctx.capacity = capacity.plan(
@@ -210,8 +133,6 @@ def _block(ctx: Context, block: int) -> dict[str, Chunk]:
 
 def _rollups(ctx: Context) -> Iterator[tuple[str, pa.Table]]:
     """Hospital-wide tables driven by the daily clinical volume: inventory, then invoices."""
-    from generator import supply_chain
-
     state: dict[str, Any] = {"activity": ctx.volumes}
     for code, step in supply_chain.ROLLUP_STEPS:
         yield code, columns.build(registry.TABLES[code], step(ctx, state))

@@ -7,17 +7,14 @@ from typing import Any
 import numpy as np
 
 from generator import reference
+from generator.capacity import Beds
 from generator.columns import Masked, cat, choice, digits, keys
-from generator.engine import Context, audit
-from generator.people import fictional_phone
+from generator.core import Context, audit, department_ids
+from generator.identifiers import fictional_phone
 
 ROOM_TYPES = ("exam", "ward", "priv", "icu", "or", "edby", "imgn", "lab")
 # beds per room and the daily rate range (dollars) of each room type
 DAILY_RATE = {"ward": (1_900, 2_600), "priv": (2_800, 3_600), "icu": (6_500, 9_500)}
-
-
-def department_ids() -> np.ndarray:
-    return keys("DP", np.arange(len(reference.rows("departments"))), 4, salt=1)
 
 
 def scaled(base: np.ndarray, scale: float) -> np.ndarray:
@@ -117,8 +114,6 @@ def _clinic_staff(ctx: Context) -> np.ndarray:
 
 def bed_inventory(ctx: Context):
     """Every inpatient bed of the hospital (ward, private and ICU rooms), for pass (b)."""
-    from generator.capacity import Beds
-
     rtype = np.char.lower(ctx.col("ROMS", "ROMS_TYP_CD").astype(str))
     beds = np.where(np.isin(rtype, list(BED_CLASS)), ctx.col("ROMS", "ROMS_BED_CNT"), 0)
     room = np.repeat(np.arange(len(beds)), beds.astype(np.int64))

@@ -15,7 +15,8 @@ from faker.providers.person.en_US import Provider as FakerPerson
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, flag, keys
-from generator.engine import Context, audit
+from generator.core import Context, audit, department_ids
+from generator.identifiers import fictional_phone, never_issued_ssn, npi_numbers
 
 SECONDS_PER_DAY = 86_400
 STREET_SUFFIXES = (
@@ -56,46 +57,6 @@ def draw_names(r: np.random.Generator, kind: str, n: int) -> np.ndarray:
 def first_names(r: np.random.Generator, female: np.ndarray) -> np.ndarray:
     n = len(female)
     return np.where(female, draw_names(r, "female", n), draw_names(r, "male", n))
-
-
-def fictional_phone(r: np.random.Generator, area: np.ndarray) -> np.ndarray:
-    """``(617) 555-01NN``: the 555-0100..0199 range is reserved for fiction."""
-    return cat(
-        "(", np.asarray(area, dtype="S3"), ") 555-01", digits(r.integers(0, 100, len(area)), 2)
-    )
-
-
-def never_issued_ssn(index: np.ndarray) -> np.ndarray:
-    """SSNs in areas 000 and 666, which are never issued; unique for the first ~2 million."""
-    v = np.asarray(index, dtype=np.int64)
-    area = np.where(v % 2 == 0, b"666", b"000")
-    v = v // 2
-    return cat(area, "-", digits(1 + (v // 9_999) % 99, 2), "-", digits(1 + v % 9_999, 4))
-
-
-def npi_numbers(index: np.ndarray) -> np.ndarray:
-    """10-digit NPIs that pass the Luhn check over the prefix 80840 but start with 3,
-    a first digit real NPIs do not use."""
-    base = 300_000_000 + (np.asarray(index, dtype=np.int64) * 7_919 + 12_345) % 100_000_000
-    d = ((base[:, None] // 10 ** np.arange(8, -1, -1)) % 10).astype(np.int64)
-    # Luhn over "80840" + 9 digits + check: double every second digit from the right,
-    # starting with the last of the 9 (the check digit is the rightmost).
-    doubled = d[:, ::-1].copy()
-    doubled[:, ::2] *= 2
-    doubled = np.where(doubled > 9, doubled - 9, doubled)
-    total = 24 + doubled.sum(axis=1)  # 24 is the Luhn contribution of the prefix 80840
-    check = (10 - total % 10) % 10
-    return cat(digits(base, 9), digits(check, 1))
-
-
-def luhn_ok(number: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        v = int(ch)
-        if i % 2 == 1:
-            v = v * 2 - 9 if v > 4 else v * 2
-        total += v
-    return total % 10 == 0
 
 
 @cache
@@ -247,8 +208,6 @@ def _split(ref: np.ndarray, total: int) -> np.ndarray:
 
 
 def staff(ctx: Context) -> dict[str, Any]:
-    from generator.facilities import department_ids
-
     r = ctx.rng("STFF")
     dept_idx, role_idx = staff_plan(ctx)
     n = len(dept_idx)

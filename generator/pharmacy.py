@@ -8,7 +8,7 @@ import numpy as np
 
 from generator import reference
 from generator.columns import Masked, cat, digits, keys
-from generator.engine import Context, audit
+from generator.core import Context, audit
 
 # route a dosage form allows, and the default for it
 ROUTES_BY_FORM = {

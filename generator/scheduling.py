@@ -21,31 +21,43 @@ Times inside this module are integer seconds (or days) counted from the window's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from generator import capacity, clinical, reference
-from generator.columns import Masked, cat, keys
-from generator.engine import Context, audit
+from generator.columns import Masked, cat
+from generator.core import (
+    DAY,
+    EMER,
+    HOUR,
+    INPT,
+    OBSV,
+    OUTP,
+    PROVIDER_ROLES,
+    TELE,
+    VISIT_TYPES,
+    Context,
+    audit,
+    check_key_space,
+    day_of_year,
+    department_ids,
+    dept_codes,
+    dept_index,
+    dept_weights,
+    row_keys,
+    staff_index,
+    to_date,
+    to_ts,
+    to_weekday,
+    weekday,
+)
+from generator.people import ALLERGY_RECORDERS, employed_staff
 
-DAY = 86_400
-HOUR = 3_600
 SLOT_SECONDS = 1_800
 SLOTS_PER_DAY = 18  # 08:00 .. 17:00
 CLINIC_OPEN = 8 * HOUR
-# Row keys: block * KEY_STRIDE + row, permuted over KEY_WIDTH digits (unique while
-# n_blocks * KEY_STRIDE <= 10**KEY_WIDTH, i.e. up to 1,000 blocks = scale 200).
-KEY_STRIDE = 10_000_000
-KEY_WIDTH = 10
-PROVIDER_ROLES = (b"PHYS", b"SURG", b"NP", b"PA")
-NO_TERM = 10**7  # "never terminated", in days
 
-# visit type codes, in this order everywhere in the simulation
-OUTP, INPT, EMER, OBSV, TELE = range(5)
-VISIT_TYPES = np.array([b"OUTP", b"INPT", b"EMER", b"OBSV", b"TELE"])
 APPT_TYPES = np.array([b"NEW", b"FLUP", b"ANNL", b"CONS", b"PROC", b"TELE"])
 APPT_TYPE_SHARES = (0.25, 0.42, 0.13, 0.10, 0.10)  # of in-person appointments
 APPT_REASON_PREFIX = np.array(
@@ -88,107 +100,6 @@ ELECTIVE_DEPTS = {
 BED_CLASSES = {b"WARD": 0, b"PRIV": 0, b"ICU": 1, b"EDBY": 2}  # 0 general, 1 ICU, 2 ED bay
 
 
-def weekday(day: np.ndarray, ctx: Context) -> np.ndarray:
-    """Monday = 0 .. Sunday = 6 of day offsets from the window's start."""
-    epoch = (ctx.start - np.datetime64("1970-01-01", "D")).astype(np.int64)
-    return (np.asarray(day, dtype=np.int64) + epoch + 3) % 7
-
-
-def day_of_year(day: np.ndarray, ctx: Context) -> np.ndarray:
-    d = ctx.start + np.asarray(day, dtype=np.int64).astype("timedelta64[D]")
-    return (d - d.astype("datetime64[Y]")).astype(np.int64)
-
-
-def to_ts(ctx: Context, secs: np.ndarray) -> np.ndarray:
-    return ctx.start_ts + np.asarray(secs, dtype=np.int64).astype("timedelta64[s]")
-
-
-def to_date(ctx: Context, secs: np.ndarray) -> np.ndarray:
-    return ctx.start + (np.asarray(secs, dtype=np.int64) // DAY).astype("timedelta64[D]")
-
-
-def row_keys(prefix: str, block: int, n: int, salt: int) -> np.ndarray:
-    if n > KEY_STRIDE:
-        raise ValueError(f"{prefix}: {n} rows in one block, more than the key stride allows")
-    return keys(prefix, block * KEY_STRIDE + np.arange(n), KEY_WIDTH, salt)
-
-
-def check_key_space(ctx: Context) -> None:
-    if ctx.n_blocks * KEY_STRIDE > 10**KEY_WIDTH:
-        raise ValueError("scale too large for the clinical key space (at most 1,000 blocks)")
-
-
-# ----------------------------------------------------------------------------- staff
-
-
-@dataclass(frozen=True)
-class StaffIndex:
-    """Staff as arrays: department index, role, employment days (from the window's start)."""
-
-    ids: np.ndarray
-    role: np.ndarray
-    dept: np.ndarray
-    hire: np.ndarray
-    term: np.ndarray
-
-    def pick(
-        self,
-        r: np.random.Generator,
-        lo: np.ndarray,
-        hi: np.ndarray,
-        roles: tuple[bytes, ...],
-        dept: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """For each row, the index of a staff member of ``roles`` (of department ``dept`` when
-        given, -1 = any) employed on every day of [lo, hi]. Random candidates in a few
-        vectorized rounds; then the group's anchors, employed throughout the window."""
-        lo = np.asarray(lo, dtype=np.int64)
-        hi = np.asarray(hi, dtype=np.int64)
-        n = len(lo)
-        out = np.full(n, -1, dtype=np.int64)
-        role_ok = np.isin(self.role, roles)
-        dept = np.full(n, -1, dtype=np.int64) if dept is None else np.asarray(dept, np.int64)
-        for d in np.unique(dept):
-            rows = np.flatnonzero(dept == d)
-            pool = np.flatnonzero(role_ok & (self.dept == d)) if d >= 0 else np.array([], int)
-            if not len(pool):
-                pool = np.flatnonzero(role_ok)
-            res = np.full(len(rows), -1, dtype=np.int64)
-            for _ in range(8):
-                todo = np.flatnonzero(res < 0)
-                if not len(todo):
-                    break
-                cand = pool[r.integers(0, len(pool), len(todo))]
-                ok = (self.hire[cand] <= lo[rows[todo]]) & (self.term[cand] >= hi[rows[todo]])
-                res[todo[ok]] = cand[ok]
-            todo = np.flatnonzero(res < 0)
-            if len(todo):
-                always = pool[(self.hire[pool] <= 0) & (self.term[pool] >= NO_TERM)]
-                if not len(always):
-                    always = np.flatnonzero(role_ok & (self.hire <= 0) & (self.term >= NO_TERM))
-                res[todo] = always[r.integers(0, len(always), len(todo))]
-            out[rows] = res
-        return out
-
-
-def staff_index(ctx: Context) -> StaffIndex:
-    cached = getattr(ctx, "_clinical_staff", None)
-    if cached is not None:
-        return cached
-    dept_pos = {d: i for i, d in enumerate(department_ids())}
-    term_null = ctx.master["STFF"].column("STFF_TERM_DT").is_null().to_numpy(zero_copy_only=False)
-    term = (ctx.col("STFF", "STFF_TERM_DT") - ctx.start).astype(np.int64)
-    idx = StaffIndex(
-        ids=ctx.col("STFF", "STFF_ID"),
-        role=ctx.col("STFF", "STFF_ROLE_CD"),
-        dept=np.array([dept_pos[d] for d in ctx.col("STFF", "DPMT_ID")], dtype=np.int64),
-        hire=(ctx.col("STFF", "STFF_HIRE_DT") - ctx.start).astype(np.int64),
-        term=np.where(term_null, NO_TERM, term),
-    )
-    ctx._clinical_staff = idx  # type: ignore[attr-defined]
-    return idx
-
-
 def clinic_providers(ctx: Context) -> capacity.Providers:
     """The providers of every department with clinic demand, with their session pattern,
     for pass (b)."""
@@ -220,29 +131,6 @@ def _rank_in_group(group: np.ndarray) -> np.ndarray:
     rank = np.empty(len(g), dtype=np.int64)
     rank[order] = np.arange(len(g)) - start
     return rank
-
-
-@cache
-def department_ids() -> np.ndarray:
-    from generator.facilities import department_ids as ids
-
-    return ids()
-
-
-@cache
-def dept_codes() -> tuple[str, ...]:
-    return tuple(reference.column("departments", "code").astype(str))
-
-
-def dept_index(code: str) -> int:
-    return dept_codes().index(code)
-
-
-def dept_weights(table: dict[str, float]) -> np.ndarray:
-    w = np.zeros(len(dept_codes()))
-    for k, v in table.items():
-        w[dept_index(k)] = v
-    return w
 
 
 def pick_dept(
@@ -284,11 +172,6 @@ def sample_days(
     u = a + r.random(len(lo)) * (b - a)
     d = np.searchsorted(cdf, u, side="right") - 1
     return np.clip(d, lo, hi)
-
-
-def to_weekday(day: np.ndarray, ctx: Context) -> np.ndarray:
-    wd = weekday(day, ctx)
-    return day + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
 
 
 def lognormal_days(r: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
@@ -341,13 +224,9 @@ def _acute_episodes(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarr
     fertile = female & (age >= 16) & (age <= 46)
     n_birth = np.where(fertile, r.poisson(sc.births_per_woman_year_15_44 * years), 0)
     el_pat = np.repeat(np.arange(n), n_el + n_birth)
-    birth_flag = (
-        np.concatenate(
-            [np.r_[np.zeros(a, bool), np.ones(b, bool)] for a, b in zip(n_el, n_birth, strict=True)]
-        )
-        if len(el_pat)
-        else np.zeros(0, bool)
-    )
+    # each patient's elective admissions first, then their births
+    first_of_patient = np.cumsum(n_el + n_birth) - (n_el + n_birth)
+    birth_flag = np.arange(len(el_pat)) - first_of_patient[el_pat] >= n_el[el_pat]
     k = len(el_pat)
     el_day = to_weekday(e0[el_pat] + (r.random(k) * (D - e0[el_pat])).astype(np.int64), ctx)
     el_time = np.where(birth_flag, r.integers(0, DAY, k), r.integers(6 * HOUR, 10 * HOUR, k))
@@ -583,81 +462,69 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     block's visits (VIST columns) and arrays in ``state``."""
     d = state["demand"]
     alloc = state["allocation"]
-    r, rv, pt, death, dies = d["r"], d["rv"], d["pt"], d["death"], d["dies"]
-    ev = _apply_beds(ctx, d["ev"], dies, alloc)
-    D = ctx.days
-    window_end = D * DAY - 1
-    staff = staff_index(ctx)
+    r, rv, pt = d["r"], d["rv"], d["pt"]
+    ev = _apply_beds(ctx, d["ev"], d["dies"], alloc)
+    vis = _acute_visits(ctx, rv, ev, d["dies"])
+    appt = _book_appointments(ctx, r, pt, d["wants"], alloc, d["death"])
+    appt = _keep_out_of_stays(ctx, r, appt, ev)
+    vis = _all_visits(ctx, r, vis, appt)
+    att = _attendings(ctx, rv, vis, appt)
+    disp = _dispositions(rv, vis, pt)
+    prim = _primary_codes(ctx, rv, vis, appt, pt)
+    _record_deaths(ctx, block, state, d["death"])
+    _visit_columns(ctx, block, state, vis, appt, att, disp, prim)
+    return _appointment_columns(ctx, r, state, appt)
 
-    # ---- visits of the acute episodes: ED part, observation, inpatient part
-    is_ed = ev["kind"] == 0
-    inpt_in = ev["admitted"] & (ev["admit"] <= window_end)
-    vis = {
-        "pat": np.concatenate([ev["pat"][is_ed], ev["pat"][ev["kind"] == 1], ev["pat"][inpt_in]]),
-        "type": np.concatenate(
-            [
-                np.full(is_ed.sum(), EMER),
-                np.full((ev["kind"] == 1).sum(), OBSV),
-                np.full(inpt_in.sum(), INPT),
-            ]
-        ),
-        "admit": np.concatenate(
-            [ev["arrive"][is_ed], ev["arrive"][ev["kind"] == 1], ev["admit"][inpt_in]]
-        ),
-        "disch": np.concatenate(
-            [ev["ed_out"][is_ed], ev["disch"][ev["kind"] == 1], ev["disch"][inpt_in]]
-        ),
-        "dept": np.concatenate(
-            [
-                np.full(is_ed.sum(), dept_index("EMER")),
-                ev["dept"][ev["kind"] == 1],
-                ev["dept"][inpt_in],
-            ]
-        ),
-        "esi": np.concatenate(
-            [ev["esi"][is_ed], np.zeros((ev["kind"] == 1).sum() + inpt_in.sum(), np.int64)]
-        ),
-        "src": np.concatenate(
-            [ev["src"][is_ed], ev["src"][ev["kind"] == 1], ev["src"][inpt_in]]
-        ).astype("S4"),
-        "icu": np.concatenate(
-            [np.zeros(is_ed.sum() + (ev["kind"] == 1).sum(), bool), ev["icu"][inpt_in]]
-        ),
-        "surgical": np.concatenate(
-            [np.zeros(is_ed.sum() + (ev["kind"] == 1).sum(), bool), ev["surgical"][inpt_in]]
-        ),
-        "expired": np.concatenate(
-            [np.zeros(is_ed.sum() + (ev["kind"] == 1).sum(), bool), dies[inpt_in]]
-        ),
-        "admitted_from_ed": np.concatenate(
-            [
-                ev["admitted"][is_ed] & inpt_in[is_ed],
-                np.zeros((ev["kind"] == 1).sum() + inpt_in.sum(), bool),
-            ]
-        ),
-        "appt": np.full(is_ed.sum() + (ev["kind"] == 1).sum() + inpt_in.sum(), -1, dtype=np.int64),
-        "room": np.concatenate(
-            [ev["ed_room"][is_ed], ev["bed_room"][ev["kind"] == 1], ev["bed_room"][inpt_in]]
-        ),
-        "transferred": np.concatenate(
-            [
-                ev["transferred"][is_ed],
-                np.zeros((ev["kind"] == 1).sum() + inpt_in.sum(), bool),
-            ]
-        ),
+
+def _acute_visits(
+    ctx: Context, rv: np.random.Generator, ev: dict, dies: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The visits of the acute episodes: the ED part, observation, the inpatient part."""
+    window_end = ctx.days * DAY - 1
+    parts = {
+        EMER: ev["kind"] == 0,
+        OBSV: ev["kind"] == 1,
+        INPT: ev["admitted"] & (ev["admit"] <= window_end),
     }
+    fields = {  # per part: where each visit column comes from (a column of ev or a constant)
+        "pat": ("pat", "pat", "pat"),
+        "admit": ("arrive", "arrive", "admit"),
+        "disch": ("ed_out", "disch", "disch"),
+        "dept": (dept_index("EMER"), "dept", "dept"),
+        "esi": ("esi", 0, 0),
+        "src": ("src", "src", "src"),
+        "icu": (False, False, "icu"),
+        "surgical": (False, False, "surgical"),
+        "room": ("ed_room", "bed_room", "bed_room"),
+        "transferred": ("transferred", False, False),
+        "appt": (-1, -1, -1),
+    }
+    ev = {**ev, "dies": dies, "from_ed": ev["admitted"] & parts[INPT]}
+    fields["expired"] = (False, False, "dies")
+    fields["admitted_from_ed"] = ("from_ed", False, False)
+    vis = {
+        name: np.concatenate(
+            [
+                ev[src][mask] if isinstance(src, str) else np.full(int(mask.sum()), src)
+                for src, mask in zip(sources, parts.values(), strict=True)
+            ]
+        )
+        for name, sources in fields.items()
+    }
+    vis["type"] = np.concatenate([np.full(int(m.sum()), t) for t, m in parts.items()])
+    vis["src"] = vis["src"].astype("S4")
     # ED arrivals come by themselves or by ambulance; the code set has SELF and TRNS
     ed_rows = vis["type"] == EMER
     vis["src"][ed_rows] = np.where(rv.random(ed_rows.sum()) < 0.04, b"TRNS", b"SELF")
+    return vis
 
-    # ---- episodes as [start, end] per patient, to keep appointments out of hospital stays
-    ep_end = ev["disch"]
-    ep_end = np.where(ep_end > window_end, np.int64(2**34), ep_end)
+
+def _keep_out_of_stays(ctx: Context, r: np.random.Generator, appt: dict, ev: dict) -> dict:
+    """Appointments that fall inside one of the patient's episodes: cancelled when booked
+    before it, otherwise never made."""
+    window_end = ctx.days * DAY - 1
+    ep_end = np.where(ev["disch"] > window_end, np.int64(2**34), ev["disch"])
     ep_key = ev["pat"] * np.int64(2**36) + ev["arrive"]  # sorted: events are by patient, time
-
-    # ---- appointments
-    appt = _book_appointments(ctx, r, pt, d["wants"], alloc, death)
-    # appointments inside an episode: cancelled when booked before it, else never made
     na0 = len(appt["pat"])
     inside = np.zeros(na0, bool)
     ep_start = np.zeros(na0, np.int64)
@@ -675,15 +542,19 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     hi = np.minimum(np.minimum(ep_start - HOUR, appt["start"]), window_end)
     canc = lo + (r.random(na0) * np.maximum(hi - lo, 0)).astype(np.int64)
     appt["canc"] = np.where(cancel, canc, appt["canc"])
-    appt = {k: v[~drop] for k, v in appt.items()}
+    return {k: v[~drop] for k, v in appt.items()}
 
-    # ---- outpatient and telehealth visits of completed appointments
+
+def _all_visits(ctx: Context, r: np.random.Generator, vis: dict, appt: dict) -> dict:
+    """The acute visits and the outpatient and telehealth visits of completed appointments,
+    by patient and time."""
     comp = np.flatnonzero(appt["status"] == 0)
     nc = len(comp)
     o_admit = appt["start"][comp] + r.integers(0, 600, nc)
     o_disch = o_admit + appt["dur"][comp] * 60 + r.integers(300, 2100, nc)
     tele = appt["type"][comp] == 5
     new = appt["type"][comp] == 0
+    none = np.zeros(nc, bool)
     out_vis = {
         "pat": appt["pat"][comp],
         "type": np.where(tele, TELE, OUTP),
@@ -692,35 +563,41 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         "dept": appt["dept"][comp],
         "esi": np.zeros(nc, np.int64),
         "src": np.where(new & (r.random(nc) < 0.5), b"REF", b"CLIN").astype("S4"),
-        "icu": np.zeros(nc, bool),
-        "surgical": np.zeros(nc, bool),
-        "expired": np.zeros(nc, bool),
-        "admitted_from_ed": np.zeros(nc, bool),
+        "icu": none,
+        "surgical": none,
+        "expired": none,
+        "admitted_from_ed": none,
         "appt": comp,
         "room": appt["room"][comp],
-        "transferred": np.zeros(nc, bool),
+        "transferred": none,
     }
     vis = {k: np.concatenate([vis[k], out_vis[k]]) for k in vis}
     order = np.lexsort((vis["type"], vis["admit"], vis["pat"]))
     vis = {k: v[order] for k, v in vis.items()}
-    nv = len(vis["pat"])
+    window_end = ctx.days * DAY - 1
     vis["open"] = vis["disch"] > window_end
+    vis["adm_day"] = vis["admit"] // DAY
+    vis["dis_day"] = np.where(vis["open"], ctx.days - 1, vis["disch"] // DAY)
+    return vis
 
-    # ---- attending, rooms
-    adm_day = vis["admit"] // DAY
-    dis_day = np.where(vis["open"], D - 1, vis["disch"] // DAY)
-    att = np.full(nv, -1, dtype=np.int64)
+
+def _attendings(ctx: Context, rv: np.random.Generator, vis: dict, appt: dict) -> np.ndarray:
+    """The attending of each visit: the appointment's provider, or a clinician of the
+    department employed on every day of an acute visit."""
+    staff = staff_index(ctx)
+    att = np.full(len(vis["pat"]), -1, dtype=np.int64)
     from_appt = vis["appt"] >= 0
     att[from_appt] = appt["prov"][vis["appt"][from_appt]]
-    acute = ~from_appt
     roles_by_type = {EMER: PROVIDER_ROLES, OBSV: (b"PHYS", b"NP", b"PA"), INPT: (b"PHYS", b"SURG")}
     for t, roles in roles_by_type.items():
-        rows = np.flatnonzero(acute & (vis["type"] == t))
-        att[rows] = staff.pick(rv, adm_day[rows], dis_day[rows], roles, vis["dept"][rows])
-    room = vis["room"]
-    needs_bed = np.isin(vis["type"], [EMER, OBSV, INPT])
+        rows = np.flatnonzero(~from_appt & (vis["type"] == t))
+        lo, hi = vis["adm_day"][rows], vis["dis_day"][rows]
+        att[rows] = staff.pick(rv, lo, hi, roles, vis["dept"][rows])
+    return att
 
-    # ---- disposition, complaint (from the primary diagnosis)
+
+def _dispositions(rv: np.random.Generator, vis: dict, pt: dict) -> np.ndarray:
+    nv = len(vis["pat"])
     disp = np.full(nv, b"HOME", dtype="S4")
     u = rv.random(nv)
     ed = vis["type"] == EMER
@@ -740,25 +617,36 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         b"HOME",
     )
     disp[vis["expired"]] = b"EXPD"
-    # ages in whole days / 365.25, with two days' margin: a code fits the patient's age on
-    # every day of the visit, whichever way a reader counts birthdays
+    return disp
+
+
+def _primary_codes(
+    ctx: Context, rv: np.random.Generator, vis: dict, appt: dict, pt: dict
+) -> np.ndarray:
+    """The primary diagnosis of each visit (an appointment's reason, or drawn for an acute
+    visit). Ages in whole days / 365.25, with two days' margin: a code fits the patient's age
+    on every day of the visit, whichever way a reader counts birthdays."""
     born = pt["birth_day"][vis["pat"]]
-    age_visit = (adm_day - born - 2) / 365.25
-    age_hi = (dis_day - born + 2) / 365.25
-    prim = np.full(nv, -1, dtype=np.int64)
+    vis["age"] = (vis["adm_day"] - born - 2) / 365.25
+    vis["age_hi"] = (vis["dis_day"] - born + 2) / 365.25
+    from_appt = vis["appt"] >= 0
+    acute = ~from_appt
+    prim = np.full(len(vis["pat"]), -1, dtype=np.int64)
     prim[from_appt] = appt["code"][vis["appt"][from_appt]]
     prim[acute] = clinical.pick_codes(
         rv,
         vis["dept"][acute],
         pt["female"][vis["pat"][acute]],
-        age_visit[acute],
-        adm_day[acute],
+        vis["age"][acute],
+        vis["adm_day"][acute],
         ctx,
-        age_hi=age_hi[acute],
+        age_hi=vis["age_hi"][acute],
     )
-    icd = clinical.icd_table()
+    return prim
 
-    # ---- amend the patients' death dates
+
+def _record_deaths(ctx: Context, block: int, state: dict, death: np.ndarray) -> None:
+    """Write the patients' death dates into PATN (and move later allergy records back)."""
     died = death < np.iinfo(np.int64).max
     patn = state["columns"]["PATN"]
     death_date = to_date(ctx, np.where(died, death, 0))
@@ -769,15 +657,33 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         died, np.maximum(patn["REC_UPDT_TS"], death_ts), patn["REC_UPDT_TS"]
     )
     _amend_allergies(ctx, block, state, died, death_date, death_ts)
+    state["patient_death_s"] = death
 
-    # ---- outputs
+
+def _visit_columns(
+    ctx: Context,
+    block: int,
+    state: dict,
+    vis: dict,
+    appt: dict,
+    att: np.ndarray,
+    disp: np.ndarray,
+    prim: np.ndarray,
+) -> None:
+    """VIST's columns, and the visit arrays later steps read, into ``state``."""
+    window_end = ctx.days * DAY - 1
+    nv = len(vis["pat"])
+    staff = staff_index(ctx)
+    room = vis["room"]
+    ed = vis["type"] == EMER
+    ip = vis["type"] == INPT
     vid = row_keys("VS", block, nv, salt=13)
     aid = row_keys("AP", block, len(appt["pat"]), salt=12)
-    pid = state["patient_id"]
     admit_ts = to_ts(ctx, vis["admit"])
     disch_ts = to_ts(ctx, np.minimum(vis["disch"], window_end))
     room_ids = ctx.col("ROMS", "ROMS_ID")
     dpmt = department_ids()
+    nights = (np.minimum(vis["disch"], window_end + 1) // DAY) - vis["adm_day"]
     state.update(
         visit_id=vid,
         visit_patient=vis["pat"],
@@ -797,19 +703,19 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         visit_prim_code=prim,
         visit_icu=vis["icu"],
         visit_surgical=vis["surgical"],
-        visit_age=age_visit,
-        visit_age_hi=age_hi,
-        visit_female=pt["female"][vis["pat"]],
-        visit_nights=np.where(ip, (np.minimum(vis["disch"], window_end + 1) // DAY) - adm_day, 0),
-        patient_death_s=death,
+        visit_age=vis["age"],
+        visit_age_hi=vis["age_hi"],
+        visit_female=state["demand"]["pt"]["female"][vis["pat"]],
+        visit_nights=np.where(ip, nights, 0),
         appt_id=aid,
-        bed_unplaced=int((needs_bed & (room < 0) & ~ed).sum()),
+        bed_unplaced=int((np.isin(vis["type"], [OBSV, INPT]) & (room < 0)).sum()),
         ed_hallway=int((ed & (room < 0)).sum()),
     )
+    from_appt = vis["appt"] >= 0
     rv2 = ctx.rng("VIST.audit", block)
     state["vist_columns"] = {
         "VIST_ID": vid,
-        "PATN_ID": pid[vis["pat"]],
+        "PATN_ID": state["patient_id"][vis["pat"]],
         "APPT_ID": Masked(
             aid[np.maximum(vis["appt"], 0)] if len(aid) else np.full(nv, b""), ~from_appt
         ),
@@ -821,15 +727,19 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         "VIST_DSCH_TS": Masked(disch_ts, vis["open"]),
         "VIST_ADMT_SRC_CD": vis["src"],
         "VIST_DSCH_DISP_CD": Masked(disp, vis["open"]),
-        "VIST_CHF_CMPLT_TXT": icd["complaint"][prim],
+        "VIST_CHF_CMPLT_TXT": clinical.icd_table()["complaint"][prim],
         "VIST_ESI_LVL": Masked(vis["esi"], ~ed),
         **audit(ctx, rv2, np.where(vis["open"], admit_ts, disch_ts)),
     }
 
-    # ---- APPT columns
+
+def _appointment_columns(
+    ctx: Context, r: np.random.Generator, state: dict, appt: dict
+) -> dict[str, Any]:
     na = len(appt["pat"])
     st = appt["status"]
     status = np.array([b"COMP", b"NOSH", b"CANC", b"SCHD"])[st]
+    icd = clinical.icd_table()
     reason = cat(APPT_REASON_PREFIX[appt["type"]], icd["complaint"][appt["code"]])
     checkin = np.maximum(appt["start"] - r.integers(120, 1200, na), appt["booked"])
     created = to_ts(ctx, appt["booked"])
@@ -839,11 +749,12 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
         np.maximum(rec["REC_UPDT_TS"], to_ts(ctx, last_event)), ctx.end_ts
     )
     state["appt_status"] = status
+    room_ids = ctx.col("ROMS", "ROMS_ID")
     return {
-        "APPT_ID": aid,
-        "PATN_ID": pid[appt["pat"]],
-        "APPT_PRVDR_STFF_ID": staff.ids[appt["prov"]],
-        "DPMT_ID": dpmt[appt["dept"]],
+        "APPT_ID": state["appt_id"],
+        "PATN_ID": state["patient_id"][appt["pat"]],
+        "APPT_PRVDR_STFF_ID": staff_index(ctx).ids[appt["prov"]],
+        "DPMT_ID": department_ids()[appt["dept"]],
         "ROMS_ID": Masked(
             np.where(appt["room"] >= 0, room_ids[np.maximum(appt["room"], 0)], b""),
             appt["room"] < 0,
@@ -875,8 +786,6 @@ def _amend_allergies(
 ) -> None:
     """Nothing is recorded after a death: allergy records move to the death date at latest,
     recorded by somebody employed on that day."""
-    from generator.people import ALLERGY_RECORDERS, employed_staff
-
     ptal = state["columns"].get("PTAL")
     if ptal is None or not died.any():
         return

@@ -8,15 +8,9 @@ import numpy as np
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, keys
-from generator.engine import Context, audit
-from generator.people import (
-    addresses,
-    at_time,
-    draw_names,
-    employed_staff,
-    fictional_phone,
-    first_names,
-)
+from generator.core import Context, audit
+from generator.identifiers import fictional_phone
+from generator.people import addresses, at_time, draw_names, employed_staff, first_names
 
 # expected daily volume of each usage driver at scale 1 (sizes reorder levels)
 DRIVER_DAILY_AT_SCALE_1 = {

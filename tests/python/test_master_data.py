@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import rows, scalar
 
-from generator.people import luhn_ok
+from generator.identifiers import luhn_ok
 from generator.registry import TABLES
 
 MASTER = ["DPMT", "STFF", "PATN", "ALGY", "PTAL", "INSR", "ROMS", "EQPM", "VNDR", "SPLY", "MDCN"]
