@@ -31,7 +31,9 @@ def _imports(path: Path) -> set[str]:
 
 def graph() -> dict[str, set[str]]:
     modules = {p.stem: p for p in PACKAGE.glob("*.py")}
-    return {name: _imports(path) & set(modules) - {name, "__init__"} for name, path in modules.items()}
+    return {
+        name: _imports(path) & set(modules) - {name, "__init__"} for name, path in modules.items()
+    }
 
 
 def test_no_import_circle():
@@ -58,4 +60,3 @@ def test_core_imports_no_domain_module_and_no_domain_module_imports_the_engine()
     for name, deps in g.items():
         if name not in TOP:
             assert not deps & TOP, (name, deps & TOP)
-
