@@ -81,83 +81,168 @@ def _days(ts: np.ndarray) -> np.ndarray:
 
 
 def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    sc = ctx.scenario
     r = ctx.rng("BILL", block)
     cols = state["columns"]
-
-    v_id, _ = _np(cols["VIST"]["VIST_ID"])
-    v_pat, _ = _np(cols["VIST"]["PATN_ID"])
-    v_type, _ = _np(cols["VIST"]["VIST_TYP_CD"])
-    v_admit, _ = _np(cols["VIST"]["VIST_ADMT_TS"])
-    v_disch, v_open = _np(cols["VIST"]["VIST_DSCH_TS"])
-    v_room, v_no_room = _np(cols["VIST"]["ROMS_ID"])
-    v_esi, v_no_esi = _np(cols["VIST"]["VIST_ESI_LVL"])
-    nv = len(v_id)
-
-    # ---- which visits are billed, and when
-    lag = np.where(np.isin(v_type, [b"INPT", b"OBSV"]), r.integers(2, 8, nv), r.integers(1, 5, nv))
-    bill_day = np.where(v_open, NEVER, _days(v_disch) + lag.astype("timedelta64[D]"))
-    billed = ~v_open & (bill_day <= ctx.end)
+    v = _visit_arrays(cols["VIST"])
+    billed, bill_day = _billed_visits(ctx, r, v)
     bv = np.flatnonzero(billed)  # billed visit index, in visit order
     nb = len(bv)
-    bill_of_visit = np.full(nv, -1, np.int64)
-    bill_of_visit[bv] = np.arange(nb)
     bill_ids = keys("BL", block * STRIDE + np.arange(nb), 10, salt=30)
+    line, amount, total = _bill_lines_of(ctx, r, cols, v, billed)
+    policy = _billed_policy(state, v["patient"][bv], v["admit"][bv])
+    money = _bill_amounts(ctx, r, state, policy, total)
+    bill_date = bill_day[bv]
+    paid = _payments(ctx, r, bill_date, money)
+    write_off, writeoff_day, status = _bill_status(ctx, bill_date, money, paid)
+    state["bill"] = {
+        "id": bill_ids,
+        "patient": v["patient"][bv],
+        "ins_paid": paid["ins_paid"],
+        "ins_date": paid["ins_date"],
+        "ins_amt": money["covered"],
+        "inst_bill": paid["inst_bill"][paid["inst_paid"]],
+        "inst_date": paid["inst_date"][paid["inst_paid"]],
+        "inst_amt": paid["inst_amt"][paid["inst_paid"]],
+    }
+    state["bill_lines"] = (line, amount, bill_ids)
+    rec = _bill_audit(ctx, r, bill_date, paid, write_off, writeoff_day)
+    index = block * STRIDE + np.arange(nb)
+    return {
+        "BILL_ID": bill_ids,
+        "BILL_NO": cat("B", digits(index, 9)),
+        "VIST_ID": v["id"][bv],
+        "PATN_ID": v["patient"][bv],
+        "INSR_ID": Masked(state["policy_id"][np.maximum(policy, 0)], ~money["insured"]),
+        "BILL_DT": bill_date,
+        "BILL_DUE_DT": bill_date + np.timedelta64(30, "D"),
+        "BILL_TOT_CHRG_AMT": total,
+        "BILL_INSR_CVRD_AMT": money["covered"],
+        "BILL_CNTR_ADJ_AMT": money["adjustment"],
+        "BILL_PATN_RESP_AMT": money["patient"],
+        "BILL_WRTF_AMT": write_off,
+        "BILL_STS_CD": status,
+        "BILL_CLM_NO": Masked(cat("CLM", digits(index, 10)), ~money["insured"]),
+        **rec,
+    }
 
-    # ---- lines (bill index, type, code, description, trtm, tmmd, date, qty, unit cents)
-    parts: list[dict[str, Any]] = []
 
-    def add(bill, svc, code, desc, date, qty, price, trtm=None, tmmd=None):
-        k = len(bill)
-        empty = np.full(k, b"", dtype="S12")
-        parts.append(
-            {
-                "bill": bill,
-                "svc": np.full(k, svc) if np.ndim(svc) == 0 else svc,
-                "code": code,
-                "desc": desc,
-                "date": _days(date),
-                "qty": np.asarray(qty, np.int64),
-                "price": np.asarray(price, np.int64),
-                "trtm": empty if trtm is None else trtm,
-                "tmmd": empty if tmmd is None else tmmd,
-            }
-        )
+def _visit_arrays(vist: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The visit columns billing reads, as numpy arrays, with the null masks it needs."""
+    v = {}
+    for name, column in (
+        ("id", "VIST_ID"),
+        ("patient", "PATN_ID"),
+        ("type", "VIST_TYP_CD"),
+        ("admit", "VIST_ADMT_TS"),
+    ):
+        v[name], _ = _np(vist[column])
+    v["disch"], v["open"] = _np(vist["VIST_DSCH_TS"])
+    v["room"], v["no_room"] = _np(vist["ROMS_ID"])
+    v["esi"], v["no_esi"] = _np(vist["VIST_ESI_LVL"])
+    return v
 
-    # room nights, for stays in a bedded room
+
+def _billed_visits(
+    ctx: Context, r: np.random.Generator, v: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(is billed, bill day) of each visit: a few days after discharge, by the extract date."""
+    nv = len(v["id"])
+    lag = np.where(
+        np.isin(v["type"], [b"INPT", b"OBSV"]), r.integers(2, 8, nv), r.integers(1, 5, nv)
+    )
+    bill_day = np.where(v["open"], NEVER, _days(v["disch"]) + lag.astype("timedelta64[D]"))
+    billed = ~v["open"] & (bill_day <= ctx.end)
+    return billed, bill_day
+
+
+def _line(
+    bill: np.ndarray,
+    svc: Any,
+    code: np.ndarray,
+    desc: np.ndarray,
+    date: np.ndarray,
+    qty: Any,
+    price: Any,
+    trtm: np.ndarray | None = None,
+    tmmd: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """One kind of bill line, as columns (bill index, type, code, ..., unit cents)."""
+    k = len(bill)
+    empty = np.full(k, b"", dtype="S12")
+    return {
+        "bill": bill,
+        "svc": np.full(k, svc) if np.ndim(svc) == 0 else svc,
+        "code": code,
+        "desc": desc,
+        "date": _days(date),
+        "qty": np.asarray(qty, np.int64),
+        "price": np.asarray(price, np.int64),
+        "trtm": empty if trtm is None else trtm,
+        "tmmd": empty if tmmd is None else tmmd,
+    }
+
+
+def _bill_lines_of(
+    ctx: Context,
+    r: np.random.Generator,
+    cols: dict[str, Any],
+    v: dict[str, np.ndarray],
+    billed: np.ndarray,
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """(lines sorted by bill and date, line amounts, bill totals) of the billed visits."""
+    bv = np.flatnonzero(billed)
+    bill_of_visit = np.full(len(v["id"]), -1, np.int64)
+    bill_of_visit[bv] = np.arange(len(bv))
+    parts = [
+        *_room_lines(ctx, v, billed, bill_of_visit),
+        _treatment_lines(cols["TRTM"], v, billed, bill_of_visit),
+        _dose_lines(ctx, cols["TMMD"], v, billed, bill_of_visit),
+        _visit_level_lines(r, v, bv),
+        _supply_lines(r, v, bv),
+    ]
+    line = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((line["date"], line["bill"]))
+    line = {k: col[order] for k, col in line.items()}
+    amount = line["qty"] * line["price"]
+    total = np.zeros(len(bv), np.int64)
+    np.add.at(total, line["bill"], amount)  # integer sums: exact to the cent
+    return line, amount, total
+
+
+def _room_lines(
+    ctx: Context, v: dict[str, np.ndarray], billed: np.ndarray, bill_of_visit: np.ndarray
+) -> list[dict[str, Any]]:
+    """Room nights x daily rate, for inpatient and observation stays in a bedded room."""
     room_ids = ctx.col("ROMS", "ROMS_ID")
     room_type = ctx.col("ROMS", "ROMS_TYP_CD")
     room_rate = ctx.col("ROMS", "ROMS_DLY_RT_AMT")
-    stay = billed & ~v_no_room & np.isin(v_type, [b"INPT", b"OBSV"])
+    stay = billed & ~v["no_room"] & np.isin(v["type"], [b"INPT", b"OBSV"])
     si = np.flatnonzero(stay)
-    if len(si):
-        ri = _index_of(room_ids, v_room[si])
-        has_rate = np.isin(room_type[ri], list(ROOM_CODES))
-        si, ri = si[has_rate], ri[has_rate]
-        nights = np.maximum(1, (_days(v_disch[si]) - _days(v_admit[si])).astype(np.int64))
-        rt = room_type[ri]
-        code = np.select([rt == k for k in ROOM_CODES], list(ROOM_CODES.values()), b"CM-RB-WARD")
-        add(
-            bill_of_visit[si],
-            b"ROOM",
-            code,
-            cat("Room and board, ", np.char.lower(rt)),
-            v_admit[si],
-            nights,
-            room_rate[ri],
-        )
+    if not len(si):
+        return []
+    ri = _index_of(room_ids, v["room"][si])
+    has_rate = np.isin(room_type[ri], list(ROOM_CODES))
+    si, ri = si[has_rate], ri[has_rate]
+    nights = np.maximum(1, (_days(v["disch"][si]) - _days(v["admit"][si])).astype(np.int64))
+    rt = room_type[ri]
+    code = np.select([rt == k for k in ROOM_CODES], list(ROOM_CODES.values()), b"CM-RB-WARD")
+    room = cat("Room and board, ", np.char.lower(rt))
+    return [_line(bill_of_visit[si], b"ROOM", code, room, v["admit"][si], nights, room_rate[ri])]
 
-    # treatments: one line each (labs as LAB lines)
-    t_id, _ = _np(cols["TRTM"]["TRTM_ID"])
-    t_vis = _index_of(v_id, _np(cols["TRTM"]["VIST_ID"])[0]) if len(t_id) else np.zeros(0, np.int64)
-    t_billed = billed[t_vis]
-    t_type, _ = _np(cols["TRTM"]["TRTM_TYP_CD"])
-    t_code, _ = _np(cols["TRTM"]["TRTM_CD"])
-    t_desc, _ = _np(cols["TRTM"]["TRTM_DESC_TXT"])
-    t_start, _ = _np(cols["TRTM"]["TRTM_STRT_TS"])
-    t_charge, _ = _np(cols["TRTM"]["TRTM_CHRG_AMT"])
-    tb = np.flatnonzero(t_billed)
-    add(
+
+def _treatment_lines(
+    trtm: dict[str, Any], v: dict[str, np.ndarray], billed: np.ndarray, bill_of_visit: np.ndarray
+) -> dict[str, Any]:
+    """One line per treatment of a billed visit (labs as LAB lines)."""
+    t_id, _ = _np(trtm["TRTM_ID"])
+    t_vis = _index_of(v["id"], _np(trtm["VIST_ID"])[0]) if len(t_id) else np.zeros(0, np.int64)
+    t_type, _ = _np(trtm["TRTM_TYP_CD"])
+    t_code, _ = _np(trtm["TRTM_CD"])
+    t_desc, _ = _np(trtm["TRTM_DESC_TXT"])
+    t_start, _ = _np(trtm["TRTM_STRT_TS"])
+    t_charge, _ = _np(trtm["TRTM_CHRG_AMT"])
+    tb = np.flatnonzero(billed[t_vis])
+    return _line(
         bill_of_visit[t_vis[tb]],
         np.where(t_type[tb] == b"LAB", b"LAB", b"TRTM"),
         t_code[tb],
@@ -168,17 +253,24 @@ def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
         trtm=t_id[tb],
     )
 
-    # given doses: one line each
-    d_id, _ = _np(cols["TMMD"]["TMMD_ID"])
-    d_vis = _index_of(v_id, _np(cols["TMMD"]["VIST_ID"])[0]) if len(d_id) else np.zeros(0, np.int64)
-    d_status, _ = _np(cols["TMMD"]["TMMD_STS_CD"])
-    d_med, _ = _np(cols["TMMD"]["MDCN_ID"])
-    d_time, _ = _np(cols["TMMD"]["TMMD_ADMN_TS"])
-    d_charge, _ = _np(cols["TMMD"]["TMMD_CHRG_AMT"])
+
+def _dose_lines(
+    ctx: Context,
+    tmmd: dict[str, Any],
+    v: dict[str, np.ndarray],
+    billed: np.ndarray,
+    bill_of_visit: np.ndarray,
+) -> dict[str, Any]:
+    """One line per dose given during a billed visit."""
+    d_id, _ = _np(tmmd["TMMD_ID"])
+    d_vis = _index_of(v["id"], _np(tmmd["VIST_ID"])[0]) if len(d_id) else np.zeros(0, np.int64)
+    d_status, _ = _np(tmmd["TMMD_STS_CD"])
+    d_med, _ = _np(tmmd["MDCN_ID"])
+    d_time, _ = _np(tmmd["TMMD_ADMN_TS"])
+    d_charge, _ = _np(tmmd["TMMD_CHRG_AMT"])
     db_ = np.flatnonzero(billed[d_vis] & (d_status == b"GIVN"))
-    med_ids = ctx.col("MDCN", "MDCN_ID")
-    mi = _index_of(med_ids, d_med[db_])
-    add(
+    mi = _index_of(ctx.col("MDCN", "MDCN_ID"), d_med[db_])
+    return _line(
         bill_of_visit[d_vis[db_]],
         b"MEDN",
         cat("CM-RX-", ctx.col("MDCN", "MDCN_FRML_CD")[mi]),
@@ -189,10 +281,15 @@ def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
         tmmd=d_id[db_],
     )
 
-    # the consultation / visit-level line, every billed visit
+
+def _visit_level_lines(
+    r: np.random.Generator, v: dict[str, np.ndarray], bv: np.ndarray
+) -> dict[str, Any]:
+    """The consultation / visit-level line of every billed visit, priced by its level."""
+    nb = len(bv)
     level = np.where(
-        ~v_no_esi[bv],
-        6 - np.clip(np.nan_to_num(v_esi[bv].astype(np.float64), nan=3), 1, 5),
+        ~v["no_esi"][bv],
+        6 - np.clip(np.nan_to_num(v["esi"][bv].astype(np.float64), nan=3), 1, 5),
         r.choice(np.arange(1, 6), nb, p=[0.05, 0.2, 0.4, 0.25, 0.1]),
     )
     level = level.astype(np.int64)
@@ -201,90 +298,94 @@ def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
     lo = np.zeros(nb)
     hi = np.zeros(nb)
     for t, (p, d, (a, b)) in VISIT_LEVEL.items():
-        m = v_type[bv] == t
+        m = v["type"][bv] == t
         prefix[m], desc[m], lo[m], hi[m] = p, d, a, b
     price = np.round((lo + (hi - lo) * (level - 1) / 4) * (0.95 + 0.1 * r.random(nb))) * 100
-    add(
+    return _line(
         np.arange(nb),
         b"CONS",
         cat(prefix, digits(level, 3)),
         cat(desc, digits(level, 1)),
-        v_admit[bv],
+        v["admit"][bv],
         np.ones(nb),
         price.astype(np.int64),
     )
 
-    # supplies for emergency and inpatient visits
-    sup = np.flatnonzero(np.isin(v_type[bv], [b"EMER", b"INPT", b"OBSV"]))
-    add(
+
+def _supply_lines(
+    r: np.random.Generator, v: dict[str, np.ndarray], bv: np.ndarray
+) -> dict[str, Any]:
+    """A supplies line for emergency, inpatient and observation visits."""
+    sup = np.flatnonzero(np.isin(v["type"][bv], [b"EMER", b"INPT", b"OBSV"]))
+    return _line(
         sup,
         b"SPLY",
         np.full(len(sup), b"CM-SUP-001"),
         np.full(len(sup), b"Medical and surgical supplies"),
-        v_admit[bv[sup]],
+        v["admit"][bv[sup]],
         r.integers(1, 4, len(sup)),
         (r.integers(35, 121, len(sup)) * 100),
     )
 
-    line = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    order = np.lexsort((line["date"], line["bill"]))
-    line = {k: v[order] for k, v in line.items()}
-    amount = line["qty"] * line["price"]
-    total = np.zeros(nb, np.int64)
-    np.add.at(total, line["bill"], amount)  # integer sums: exact to the cent
 
-    # ---- the policy billed: the patient's primary policy in force on the admission day
-    pid = state["patient_id"]
-    bpat = _index_of(pid, v_pat[bv])
-    admit_day = _days(v_admit[bv])
+def _billed_policy(state: dict[str, Any], patient: np.ndarray, admit: np.ndarray) -> np.ndarray:
+    """Index of the patient's primary policy in force on the admission day (-1: self-pay)."""
+    bpat = _index_of(state["patient_id"], patient)
+    admit_day = _days(admit)
     pol_pat = state["policy_patient"]
-    pol_ok = state["policy_primary"]
-    policy = np.full(nb, -1, np.int64)
-    cand = np.flatnonzero(pol_ok)
-    if len(cand):
-        # bills x candidate policies of the same patient: few policies per patient
-        first = np.searchsorted(pol_pat[cand], bpat, side="left")
-        last = np.searchsorted(pol_pat[cand], bpat, side="right")
-        for k in range(int((last - first).max(initial=0))):
-            j = first + k
-            has = j < last
-            jj = cand[np.minimum(j, len(cand) - 1)]
-            ok = (
-                has
-                & (state["policy_eff"][jj] <= admit_day)
-                & (state["policy_end"][jj] >= admit_day)
-            )
-            policy = np.where((policy < 0) & ok, jj, policy)
+    policy = np.full(len(patient), -1, np.int64)
+    cand = np.flatnonzero(state["policy_primary"])
+    if not len(cand):
+        return policy
+    # bills x candidate policies of the same patient: few policies per patient
+    first = np.searchsorted(pol_pat[cand], bpat, side="left")
+    last = np.searchsorted(pol_pat[cand], bpat, side="right")
+    for k in range(int((last - first).max(initial=0))):
+        j = first + k
+        has = j < last
+        jj = cand[np.minimum(j, len(cand) - 1)]
+        ok = has & (state["policy_eff"][jj] <= admit_day) & (state["policy_end"][jj] >= admit_day)
+        policy = np.where((policy < 0) & ok, jj, policy)
+    return policy
+
+
+def _bill_amounts(
+    ctx: Context,
+    r: np.random.Generator,
+    state: dict[str, Any],
+    policy: np.ndarray,
+    total: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Allowed, adjustment, patient and insurer shares of each bill; some claims are denied."""
     insured = policy >= 0
     pk = np.where(insured, state["policy_kind"][np.maximum(policy, 0)], 0)
     cover_pct = np.where(insured, state["policy_cover_pct"][np.maximum(policy, 0)], 0)
     copay = np.where(insured, state["policy_copay_cents"][np.maximum(policy, 0)], 0)
-
     allowed_share = np.select(
         [pk == k for k in ALLOWED_SHARE], list(ALLOWED_SHARE.values()), 1 - SELF_PAY_DISCOUNT
     )
     allowed = np.round(total * allowed_share).astype(np.int64)
     adjustment = total - allowed
-    patient = np.where(
-        insured,
-        np.minimum(
-            allowed,
-            copay
-            + np.round((allowed - np.minimum(copay, allowed)) * (100 - cover_pct) / 100).astype(
-                np.int64
-            ),
-        ),
-        allowed,
-    )
+    uncovered = np.round((allowed - np.minimum(copay, allowed)) * (100 - cover_pct) / 100)
+    patient = np.where(insured, np.minimum(allowed, copay + uncovered.astype(np.int64)), allowed)
     covered = allowed - patient
-    denied = insured & (r.random(nb) < sc.claim_denial_rate)
-    adjustment = np.where(denied, adjustment + covered, adjustment)
-    covered = np.where(denied, 0, covered)
+    denied = insured & (r.random(len(total)) < ctx.scenario.claim_denial_rate)
+    return {
+        "insured": insured,
+        "patient": patient,
+        "denied": denied,
+        "adjustment": np.where(denied, adjustment + covered, adjustment),
+        "covered": np.where(denied, 0, covered),
+    }
 
-    bill_date = bill_day[bv]
-    due = bill_date + np.timedelta64(30, "D")
 
-    # ---- payments
+def _payments(
+    ctx: Context, r: np.random.Generator, bill_date: np.ndarray, money: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The insurer's payment and the patient's instalments of each bill, paid by the end."""
+    sc = ctx.scenario
+    covered, patient = money["covered"], money["patient"]
+    nb = len(bill_date)
     ins_days = r.integers(sc.insurer_pay_days_min, sc.insurer_pay_days_max + 1, nb)
     ins_date = bill_date + ins_days.astype("timedelta64[D]")
     ins_paid = (covered > 0) & (ins_date <= ctx.end)
@@ -305,73 +406,77 @@ def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
         "timedelta64[D]"
     )
     inst_paid = (inst_amt > 0) & (k_of < stops_after[inst_bill]) & (inst_date <= ctx.end)
-    pt_paid = np.bincount(inst_bill[inst_paid], weights=inst_amt[inst_paid], minlength=nb).astype(
-        np.int64
-    )
-    ins_amt_paid = np.where(ins_paid, covered, 0)
+    pt_paid = np.bincount(inst_bill[inst_paid], weights=inst_amt[inst_paid], minlength=nb)
+    return {
+        "ins_date": ins_date,
+        "ins_paid": ins_paid,
+        "non_payer": non_payer,
+        "inst_bill": inst_bill,
+        "inst_date": inst_date,
+        "inst_amt": inst_amt,
+        "inst_paid": inst_paid,
+        "pt_paid": pt_paid.astype(np.int64),
+        "ins_amt_paid": np.where(ins_paid, covered, 0),
+    }
 
-    writeoff_day = bill_date + np.timedelta64(sc.write_off_after_days, "D")
+
+def _bill_status(
+    ctx: Context,
+    bill_date: np.ndarray,
+    money: dict[str, np.ndarray],
+    paid: dict[str, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(write-off, write-off day, status) of each bill: paid, written off, denied, part, open."""
+    patient, pt_paid, ins_amt_paid = money["patient"], paid["pt_paid"], paid["ins_amt_paid"]
+    writeoff_day = bill_date + np.timedelta64(ctx.scenario.write_off_after_days, "D")
     write_off = np.where(
-        non_payer & (patient > pt_paid) & (writeoff_day <= ctx.end), patient - pt_paid, 0
+        paid["non_payer"] & (patient > pt_paid) & (writeoff_day <= ctx.end), patient - pt_paid, 0
     )
-    ins_settled = ins_amt_paid == covered
-    pt_settled = pt_paid == patient
+    settled = (ins_amt_paid == money["covered"]) & (pt_paid == patient)
     status = np.where(
-        ins_settled & pt_settled,
+        settled,
         b"PAID",
         np.where(
             write_off > 0,
             b"WOFF",
-            np.where(denied, b"DND", np.where((ins_amt_paid + pt_paid) > 0, b"PART", b"OPEN")),
+            np.where(
+                money["denied"],
+                b"DND",
+                np.where((ins_amt_paid + pt_paid) > 0, b"PART", b"OPEN"),
+            ),
         ),
     )
+    return write_off, writeoff_day, status
 
-    state["bill"] = {
-        "id": bill_ids,
-        "patient": v_pat[bv],
-        "ins_paid": ins_paid,
-        "ins_date": ins_date,
-        "ins_amt": covered,
-        "inst_bill": inst_bill[inst_paid],
-        "inst_date": inst_date[inst_paid],
-        "inst_amt": inst_amt[inst_paid],
-    }
-    state["bill_lines"] = (line, amount, bill_ids)
 
+def _bill_audit(
+    ctx: Context,
+    r: np.random.Generator,
+    bill_date: np.ndarray,
+    paid: dict[str, np.ndarray],
+    write_off: np.ndarray,
+    writeoff_day: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Audit columns: created on the bill day, updated no earlier than its last payment."""
     created = at_time(r, bill_date, 6, 20)
     rec = audit(ctx, r, created)
     last_event = np.maximum.reduce(
         [
             bill_date,
-            np.where(ins_paid, ins_date, bill_date),
+            np.where(paid["ins_paid"], paid["ins_date"], bill_date),
             np.where(write_off > 0, writeoff_day, bill_date),
         ]
     )
+    nb = len(bill_date)
     last_pt = np.full(nb, bill_date.min() if nb else ctx.start, dtype="datetime64[D]")
+    inst_paid = paid["inst_paid"]
     if inst_paid.any():
-        np.maximum.at(last_pt, inst_bill[inst_paid], inst_date[inst_paid])
+        np.maximum.at(last_pt, paid["inst_bill"][inst_paid], paid["inst_date"][inst_paid])
     last_event = np.maximum(last_event, last_pt)
     rec["REC_UPDT_TS"] = np.minimum(
         np.maximum(rec["REC_UPDT_TS"], at_time(r, last_event, 6, 20)), ctx.end_ts
     )
-    policy_ids = state["policy_id"][np.maximum(policy, 0)]
-    return {
-        "BILL_ID": bill_ids,
-        "BILL_NO": cat("B", digits(block * STRIDE + np.arange(nb), 9)),
-        "VIST_ID": v_id[bv],
-        "PATN_ID": v_pat[bv],
-        "INSR_ID": Masked(policy_ids, ~insured),
-        "BILL_DT": bill_date,
-        "BILL_DUE_DT": due,
-        "BILL_TOT_CHRG_AMT": total,
-        "BILL_INSR_CVRD_AMT": covered,
-        "BILL_CNTR_ADJ_AMT": adjustment,
-        "BILL_PATN_RESP_AMT": patient,
-        "BILL_WRTF_AMT": write_off,
-        "BILL_STS_CD": status,
-        "BILL_CLM_NO": Masked(cat("CLM", digits(block * STRIDE + np.arange(nb), 10)), ~insured),
-        **rec,
-    }
+    return rec
 
 
 def bill_lines(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
