@@ -40,6 +40,7 @@ from generator.core import (
     TELE,
     VISIT_TYPES,
     Context,
+    StaffIndex,
     audit,
     day_of_year,
     department_ids,
@@ -319,107 +320,23 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
 
 def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
 
-    sc = ctx.scenario
     r = ctx.rng("TRTM", block)
     t = procedure_table()
     staff = staff_index(ctx)
-    vt = state["visit_type_idx"]
-    nv = len(vt)
-    a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
-    days = np.maximum((d_s - a_s) / DAY, 0)
-    lam = np.select(
-        [vt == OUTP, vt == TELE, vt == EMER, vt == OBSV, vt == INPT],
-        [
-            sc.treatments_per_outpatient_visit,
-            0.15,
-            sc.treatments_per_ed_visit - 1,
-            2.0,
-            1 + sc.treatments_per_inpatient_day * np.minimum(days, 20),
-        ],
-        0.0,
-    )
-    k = r.poisson(lam) + np.isin(vt, [EMER, OBSV, INPT])
-    tv = np.repeat(np.arange(nv), k)
-    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
-    proc = _pick_procedures(
-        r, dept[tv], vt[tv], female[tv], age[tv], (b"LAB", b"IMGN", b"PROC", b"THER")
-    )
-    # surgery: surgical admissions, and a share of procedure appointments done as day surgery
-    sv = np.flatnonzero(state["visit_surgical"])
-    sproc = _pick_procedures(r, dept[sv], vt[sv], female[sv], age[sv], (b"SURG",))
-    tv = np.concatenate([tv, sv])
-    proc = np.concatenate([proc, sproc])
-    keep = proc >= 0
-    tv, proc = tv[keep], proc[keep]
-    order = np.lexsort((proc, tv))
-    tv, proc = tv[order], proc[order]
+    k = _treatments_per_visit(ctx, r, state)
+    tv, proc = _treatment_procedures(r, state, k)
     n = len(tv)
-    # timing: inside the visit; surgery early in the stay
-    dur = (t["duration"][proc] * (0.8 + 0.6 * r.random(n)) * 60).astype(np.int64)
-    lo, hi = a_s[tv] + 300, d_s[tv]
     surg = t["type"][proc] == b"SURG"
-    hi_start = np.where(surg, lo + (hi - lo) * 0.4, hi - dur).astype(np.int64)
-    start = np.minimum(_within(r, lo, np.maximum(hi_start, lo)), hi)
-    end = np.minimum(start + dur, hi)
-    start = np.minimum(start, end)
-    # performer: by role, in the procedure's department or the visit's
-    pos = {c: i for i, c in enumerate(dept_codes())}
-    own = np.array([pos.get(c, -1) for c in t["performer_dept"]])[proc]
-    pdept = np.where(own >= 0, own, dept[tv])
-    role = t["role"][proc]
-    perf = np.full(n, -1, dtype=np.int64)
-    role_sets = {
-        b"PHYS": (b"PHYS", b"SURG", b"NP", b"PA"),
-        b"RN": (b"RN",),
-        b"TECH": (b"TECH",),
-        b"THER": (b"THER",),
-        b"SURG": (b"SURG",),
-    }
-    sday, eday = start // DAY, end // DAY
-    for rl, roles in role_sets.items():
-        m = np.flatnonzero(role == rl)
-        if len(m):
-            perf[m] = staff.pick(r, sday[m], eday[m], roles, pdept[m])
-    # the pathologist of the lab reads tissue: physicians of LABS only
-    # room: the lab, imaging, an operating room, or the visit's own room
-    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
-    room_ids = ctx.col("ROMS", "ROMS_ID")
-
-    dept_pos = {d: i for i, d in enumerate(department_ids())}
-    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
-    room = np.full(n, -1, dtype=np.int64)
-    want = t["room_type"][proc]
-    for rt in (b"LAB", b"IMGN"):
-        m = np.flatnonzero(want == rt)
-        pool = np.flatnonzero(rtype == rt)
-        if len(m) and len(pool):
-            room[m] = pool[r.integers(0, len(pool), len(m))]
-    m = np.flatnonzero(want == b"OR")
-    for d in np.unique(pdept[m]):
-        mm = m[pdept[m] == d]
-        pool = np.flatnonzero((rtype == b"OR") & (rdept == d))
-        if not len(pool):
-            pool = np.flatnonzero(rtype == b"OR")
-        room[mm] = pool[r.integers(0, len(pool), len(mm))]
-    m = want == b"VISIT"
-    room[m] = state["visit_room_idx"][tv[m]]
-    # the diagnosis each treatment addresses: mostly the visit's primary, else any of its own
-    dv = state["diag_visit"]
-    first = np.searchsorted(dv, tv)
-    count = np.searchsorted(dv, tv, side="right") - first
-    pick = first + np.where(r.random(n) < 0.75, 0, (r.random(n) * count).astype(np.int64))
+    start, end = _treatment_times(r, state, tv, proc, surg)
+    perf, pdept = _treatment_performers(r, staff, state, tv, proc, start, end)
+    room = _treatment_rooms(ctx, r, state, tv, proc, pdept)
+    pick = _addressed_diagnosis(r, state, tv)
     charge = t["charge_min"][proc] + r.random(n) * (t["charge_max"][proc] - t["charge_min"][proc])
     charge_cents = (np.round(charge) * 100).astype(np.int64)
     ptype = t["type"][proc]
-    lab_like = np.isin(ptype, [b"LAB", b"IMGN"])
-    u = r.random(n)
-    outcome = np.where(
-        lab_like,
-        np.where(u < 0.3, b"ABNL", b"NORM"),
-        np.where(u < 0.9 - 0.03 * surg, b"SUCC", np.where(u < 0.97, b"PART", b"COMP")),
-    )
+    outcome = _treatment_outcome(r, ptype, surg)
     ids = row_keys("TR", block, n, salt=15)
-    has_surg = np.zeros(nv, bool)
+    has_surg = np.zeros(len(state["visit_type_idx"]), bool)
     has_surg[tv[surg]] = True
     state.update(
         trtm_id=ids,
@@ -433,6 +350,7 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         trtm_end_s=end,
         visit_has_surgery=has_surg,
     )
+    room_ids = ctx.col("ROMS", "ROMS_ID")
     return {
         "TRTM_ID": ids,
         "VIST_ID": state["visit_id"][tv],
@@ -448,6 +366,153 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         "TRTM_OUTC_CD": outcome,
         **audit(ctx, r, _ts(ctx, end)),
     }
+
+
+def _treatments_per_visit(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any]
+) -> np.ndarray:
+    """How many non-surgical treatments each visit gets, by visit type and length of stay."""
+    sc = ctx.scenario
+    vt = state["visit_type_idx"]
+    days = np.maximum((state["visit_discharge_s"] - state["visit_admit_s"]) / DAY, 0)
+    lam = np.select(
+        [vt == OUTP, vt == TELE, vt == EMER, vt == OBSV, vt == INPT],
+        [
+            sc.treatments_per_outpatient_visit,
+            0.15,
+            sc.treatments_per_ed_visit - 1,
+            2.0,
+            1 + sc.treatments_per_inpatient_day * np.minimum(days, 20),
+        ],
+        0.0,
+    )
+    return r.poisson(lam) + np.isin(vt, [EMER, OBSV, INPT])
+
+
+def _treatment_procedures(
+    r: np.random.Generator, state: dict[str, Any], k: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(visit, procedure) of each treatment, sorted by visit: k picks per visit, plus surgery
+    for surgical admissions and day surgery."""
+    vt = state["visit_type_idx"]
+    tv = np.repeat(np.arange(len(vt)), k)
+    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
+    proc = _pick_procedures(
+        r, dept[tv], vt[tv], female[tv], age[tv], (b"LAB", b"IMGN", b"PROC", b"THER")
+    )
+    sv = np.flatnonzero(state["visit_surgical"])
+    sproc = _pick_procedures(r, dept[sv], vt[sv], female[sv], age[sv], (b"SURG",))
+    tv = np.concatenate([tv, sv])
+    proc = np.concatenate([proc, sproc])
+    keep = proc >= 0
+    tv, proc = tv[keep], proc[keep]
+    order = np.lexsort((proc, tv))
+    return tv[order], proc[order]
+
+
+def _treatment_times(
+    r: np.random.Generator,
+    state: dict[str, Any],
+    tv: np.ndarray,
+    proc: np.ndarray,
+    surg: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) seconds of each treatment: inside the visit, surgery early in the stay."""
+    t = procedure_table()
+    a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
+    dur = (t["duration"][proc] * (0.8 + 0.6 * r.random(len(tv))) * 60).astype(np.int64)
+    lo, hi = a_s[tv] + 300, d_s[tv]
+    hi_start = np.where(surg, lo + (hi - lo) * 0.4, hi - dur).astype(np.int64)
+    start = np.minimum(_within(r, lo, np.maximum(hi_start, lo)), hi)
+    end = np.minimum(start + dur, hi)
+    return np.minimum(start, end), end
+
+
+TREATMENT_ROLES = {  # performer role of a procedure -> staff roles that may perform it
+    b"PHYS": (b"PHYS", b"SURG", b"NP", b"PA"),
+    b"RN": (b"RN",),
+    b"TECH": (b"TECH",),
+    b"THER": (b"THER",),
+    b"SURG": (b"SURG",),
+}
+
+
+def _treatment_performers(
+    r: np.random.Generator,
+    staff: StaffIndex,
+    state: dict[str, Any],
+    tv: np.ndarray,
+    proc: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(staff row, department) of each treatment's performer: by role, in the procedure's
+    department or the visit's."""
+    t = procedure_table()
+    pos = {c: i for i, c in enumerate(dept_codes())}
+    own = np.array([pos.get(c, -1) for c in t["performer_dept"]])[proc]
+    pdept = np.where(own >= 0, own, state["visit_dept_idx"][tv])
+    role = t["role"][proc]
+    perf = np.full(len(tv), -1, dtype=np.int64)
+    sday, eday = start // DAY, end // DAY
+    for rl, roles in TREATMENT_ROLES.items():
+        m = np.flatnonzero(role == rl)
+        if len(m):
+            perf[m] = staff.pick(r, sday[m], eday[m], roles, pdept[m])
+    return perf, pdept
+
+
+def _treatment_rooms(
+    ctx: Context,
+    r: np.random.Generator,
+    state: dict[str, Any],
+    tv: np.ndarray,
+    proc: np.ndarray,
+    pdept: np.ndarray,
+) -> np.ndarray:
+    """Room row of each treatment (-1: none): the lab, imaging, an operating room of the
+    performing department, or the visit's own room."""
+    rtype = ctx.col("ROMS", "ROMS_TYP_CD")
+    dept_pos = {d: i for i, d in enumerate(department_ids())}
+    rdept = np.array([dept_pos[d] for d in ctx.col("ROMS", "DPMT_ID")], dtype=np.int64)
+    room = np.full(len(tv), -1, dtype=np.int64)
+    want = procedure_table()["room_type"][proc]
+    for rt in (b"LAB", b"IMGN"):
+        m = np.flatnonzero(want == rt)
+        pool = np.flatnonzero(rtype == rt)
+        if len(m) and len(pool):
+            room[m] = pool[r.integers(0, len(pool), len(m))]
+    m = np.flatnonzero(want == b"OR")
+    for d in np.unique(pdept[m]):
+        mm = m[pdept[m] == d]
+        pool = np.flatnonzero((rtype == b"OR") & (rdept == d))
+        if not len(pool):
+            pool = np.flatnonzero(rtype == b"OR")
+        room[mm] = pool[r.integers(0, len(pool), len(mm))]
+    m = want == b"VISIT"
+    room[m] = state["visit_room_idx"][tv[m]]
+    return room
+
+
+def _addressed_diagnosis(
+    r: np.random.Generator, state: dict[str, Any], tv: np.ndarray
+) -> np.ndarray:
+    """Diagnosis row each treatment addresses: mostly the visit's primary, else any of its own."""
+    n = len(tv)
+    dv = state["diag_visit"]
+    first = np.searchsorted(dv, tv)
+    count = np.searchsorted(dv, tv, side="right") - first
+    return first + np.where(r.random(n) < 0.75, 0, (r.random(n) * count).astype(np.int64))
+
+
+def _treatment_outcome(r: np.random.Generator, ptype: np.ndarray, surg: np.ndarray) -> np.ndarray:
+    """Labs and imaging are normal or abnormal; procedures succeed, partly succeed or go wrong."""
+    u = r.random(len(ptype))
+    return np.where(
+        np.isin(ptype, [b"LAB", b"IMGN"]),
+        np.where(u < 0.3, b"ABNL", b"NORM"),
+        np.where(u < 0.9 - 0.03 * surg, b"SUCC", np.where(u < 0.97, b"PART", b"COMP")),
+    )
 
 
 # ----------------------------------------------------------------------------- MEDT
