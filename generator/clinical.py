@@ -524,12 +524,34 @@ def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
 
     r = ctx.rng("MEDT", block)
     staff = staff_index(ctx)
+    counts = _team_sizes(r, state)
+    nv = len(counts)
+    mv = np.repeat(np.repeat(np.arange(nv), 6), counts.ravel())
+    mrole = np.repeat(np.tile(np.arange(6), nv), counts.ravel())
+    asg, rls = _team_times(r, state, mv, mrole)
+    release_day = np.where(state["visit_open"][mv], ctx.days - 1, rls // DAY)
+    sid = _team_staff(r, staff, state, mv, mrole, asg, release_day)
+    keep = _first_role_of_member(mv, mrole, sid)
+    mv, mrole, sid, asg, rls = mv[keep], mrole[keep], sid[keep], asg[keep], rls[keep]
+    ids = row_keys("MT", block, len(mv), salt=16)
+    return {
+        "MEDT_ID": ids,
+        "VIST_ID": state["visit_id"][mv],
+        "STFF_ID": staff.ids[sid],
+        "MEDT_ROLE_CD": np.array([b"ATND", b"RES", b"RN", b"ANES", b"CNSL", b"PHRM"])[mrole],
+        "MEDT_ASGN_TS": _ts(ctx, asg),
+        "MEDT_RLS_TS": Masked(_ts(ctx, rls), state["visit_open"][mv]),
+        "MEDT_LEAD_FLG": np.where(mrole == 0, b"Y", b"N"),
+        **audit(ctx, r, _ts(ctx, asg)),
+    }
+
+
+def _team_sizes(r: np.random.Generator, state: dict[str, Any]) -> np.ndarray:
+    """Members per visit (rows) and role (columns: 0 ATND, 1 RES, 2 RN, 3 ANES, 4 CNSL,
+    5 PHRM), by visit type and length of stay."""
     vt = state["visit_type_idx"]
     nv = len(vt)
-    a_s, d_s, is_open = state["visit_admit_s"], state["visit_discharge_s"], state["visit_open"]
-    days = np.maximum((d_s - a_s) / DAY, 0)
-    dept = state["visit_dept_idx"]
-    # members per visit and role: 0 ATND, 1 RES, 2 RN, 3 ANES, 4 CNSL, 5 PHRM
+    days = np.maximum((state["visit_discharge_s"] - state["visit_admit_s"]) / DAY, 0)
     n_rn = np.select(
         [vt == OUTP, vt == EMER, vt == OBSV, vt == INPT],
         [
@@ -548,26 +570,43 @@ def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     n_cnsl = np.where(vt == INPT, r.random(nv) < 0.4, (vt == EMER) & (r.random(nv) < 0.08))
     n_phrm = np.where(vt == INPT, r.random(nv) < 0.45, 0)
     n_anes = state["visit_has_surgery"].astype(np.int64)
-    counts = np.stack([np.ones(nv, np.int64), n_res, n_rn, n_anes, n_cnsl, n_phrm], axis=1).astype(
+    return np.stack([np.ones(nv, np.int64), n_res, n_rn, n_anes, n_cnsl, n_phrm], axis=1).astype(
         np.int64
     )
-    mv = np.repeat(np.repeat(np.arange(nv), 6), counts.ravel())
-    mrole = np.repeat(np.tile(np.arange(6), nv), counts.ravel())
-    n = len(mv)
-    lo, hi = a_s[mv], d_s[mv]
-    # assignment: the attending for the whole visit; others for part of it
+
+
+def _team_times(
+    r: np.random.Generator, state: dict[str, Any], mv: np.ndarray, mrole: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(assigned, released) seconds of each member: the attending for the whole visit, the
+    anesthetist around the first surgery, the others for part of the visit."""
+    lo, hi = state["visit_admit_s"][mv], state["visit_discharge_s"][mv]
     asg = np.where(mrole == 0, lo, _within(r, lo, lo + (hi - lo) // 2))
     rls = np.where(mrole == 0, hi, _within(r, asg, hi))
-    # the anesthetist is there for the surgery
-    if n_anes.any():
+    if state["visit_has_surgery"].any():
         surg_rows = np.flatnonzero(state["trtm_type"] == b"SURG")
-        first_surg = np.full(nv, -1, np.int64)
+        first_surg = np.full(len(state["visit_type_idx"]), -1, np.int64)
         first_surg[state["trtm_visit"][surg_rows[::-1]]] = surg_rows[::-1]
         a = np.flatnonzero(mrole == 3)
         srow = first_surg[mv[a]]
         asg[a] = np.maximum(state["trtm_start_s"][srow] - 1800, lo[a])
         rls[a] = np.minimum(state["trtm_end_s"][srow] + 1800, hi[a])
-    release_day = np.where(is_open[mv], ctx.days - 1, rls // DAY)
+    return asg, rls
+
+
+def _team_staff(
+    r: np.random.Generator,
+    staff: StaffIndex,
+    state: dict[str, Any],
+    mv: np.ndarray,
+    mrole: np.ndarray,
+    asg: np.ndarray,
+    release_day: np.ndarray,
+) -> np.ndarray:
+    """Staff row of each member: the visit's attending, else someone of the role employed
+    over the assignment, in the visit's department, the ICU, pharmacy or a consulting one."""
+    n = len(mv)
+    dept = state["visit_dept_idx"]
     sid = np.full(n, -1, dtype=np.int64)
     sid[mrole == 0] = state["visit_attending_idx"][mv[mrole == 0]]
     dpos = {c: dept_index(c) for c in ("ICU", "PHAR")}
@@ -585,26 +624,16 @@ def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         m = np.flatnonzero(mrole == role)
         if len(m):
             sid[m] = staff.pick(r, asg[m] // DAY, release_day[m], roles, dd[m])
-    # one row per staff member and visit (the first role wins)
+    return sid
+
+
+def _first_role_of_member(mv: np.ndarray, mrole: np.ndarray, sid: np.ndarray) -> np.ndarray:
+    """Rows to keep: one per staff member and visit (the first role wins), in row order."""
     order = np.lexsort((mrole, sid, mv))
     dup = np.concatenate(
         [[False], (mv[order][1:] == mv[order][:-1]) & (sid[order][1:] == sid[order][:-1])]
     )
-    keep = np.sort(order[~dup])
-    mv, mrole, sid, asg, rls = mv[keep], mrole[keep], sid[keep], asg[keep], rls[keep]
-    n = len(mv)
-    ids = row_keys("MT", block, n, salt=16)
-    released_null = is_open[mv]
-    return {
-        "MEDT_ID": ids,
-        "VIST_ID": state["visit_id"][mv],
-        "STFF_ID": staff.ids[sid],
-        "MEDT_ROLE_CD": np.array([b"ATND", b"RES", b"RN", b"ANES", b"CNSL", b"PHRM"])[mrole],
-        "MEDT_ASGN_TS": _ts(ctx, asg),
-        "MEDT_RLS_TS": Masked(_ts(ctx, rls), released_null),
-        "MEDT_LEAD_FLG": np.where(mrole == 0, b"Y", b"N"),
-        **audit(ctx, r, _ts(ctx, asg)),
-    }
+    return np.sort(order[~dup])
 
 
 # ----------------------------------------------------------------------------- TMMD
