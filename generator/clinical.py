@@ -649,14 +649,57 @@ def _class_departments() -> dict[str, tuple[str, ...]]:
 
 def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
 
-    sc = ctx.scenario
     r = ctx.rng("TMMD", block)
     staff = staff_index(ctx)
+    k = _doses_per_visit(ctx, r, state)
+    tv = np.repeat(np.arange(len(k)), k)
+    med = _dose_medicines(ctx, r, state, tv)
+    keep = med >= 0  # doses no allowed medicine could fill are not ordered
+    tv, med = tv[keep], med[keep]
+    n = len(tv)
+    qty, dose_unit, count = _dose_amounts(ctx, r, med)
+    route = ctx.col("MDCN", "MDCN_ROUTE_CD")[med]
+    when = _within(r, state["visit_admit_s"][tv], state["visit_discharge_s"][tv])
+    status = _dose_status(ctx, r, n)
+    cost = ctx.col("MDCN", "MDCN_UNIT_CST_AMT")[med]  # cents
+    fee = np.select([route == b"IV", np.isin(route, [b"IM", b"SC"])], [2500, 1200], 300)
+    charge = np.where(status == b"GIVN", cost * count * 4 + fee, 0)
+    order_by, admin = _dose_staff(r, staff, state, tv, when)
+    order = np.lexsort((when, tv))
+    tv, med, when, status, charge, order_by, admin, qty, dose_unit, route = (
+        a[order] for a in (tv, med, when, status, charge, order_by, admin, qty, dose_unit, route)
+    )
+    ids = row_keys("TM", block, n, salt=17)
+    mdcn_ids = ctx.col("MDCN", "MDCN_ID")
+    state.update(
+        dose_id=ids,
+        dose_visit=tv,
+        dose_medicine=mdcn_ids[med],
+        dose_status=status,
+        dose_charge_cents=charge,
+        dose_ts=_ts(ctx, when),
+    )
+    return {
+        "TMMD_ID": ids,
+        "VIST_ID": state["visit_id"][tv],
+        "MDCN_ID": mdcn_ids[med],
+        "TMMD_ORDR_BY_STFF_ID": staff.ids[order_by],
+        "TMMD_ADMN_BY_STFF_ID": staff.ids[admin],
+        "TMMD_DOSE_QTY": np.round(qty).astype(np.int64),
+        "TMMD_DOSE_UNIT_CD": dose_unit,
+        "TMMD_ROUTE_CD": route,
+        "TMMD_ADMN_TS": _ts(ctx, when),
+        "TMMD_STS_CD": status,
+        "TMMD_CHRG_AMT": charge,
+        **audit(ctx, r, _ts(ctx, when)),
+    }
+
+
+def _doses_per_visit(ctx: Context, r: np.random.Generator, state: dict[str, Any]) -> np.ndarray:
+    """How many doses each visit orders, by visit type and length of stay."""
+    sc = ctx.scenario
     vt = state["visit_type_idx"]
-    nv = len(vt)
-    a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
-    days = np.maximum((d_s - a_s) / DAY, 0)
-    dept = state["visit_dept_idx"]
+    days = np.maximum((state["visit_discharge_s"] - state["visit_admit_s"]) / DAY, 0)
     lam = np.select(
         [vt == OUTP, vt == EMER, vt == OBSV, vt == INPT],
         [
@@ -667,30 +710,46 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         ],
         0.0,
     )
-    k = r.poisson(lam)
-    tv = np.repeat(np.arange(nv), k)
-    n = len(tv)
-    # medicines on formulary, by department (class departments), weighted by class weight
+    return r.poisson(lam)
+
+
+def _formulary_weights(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """(weight of each medicine, department x medicine fits): active medicines share their
+    therapeutic class's weight; a class fits the departments it lists (or ALL)."""
     active = ctx.col("MDCN", "MDCN_ACTV_FLG") == b"Y"
     tclass = ctx.col("MDCN", "MDCN_THRP_CLS_CD").astype(str)
-    dclass = ctx.col("MDCN", "MDCN_DRUG_CLS_CD")
     cls_w = {
         row["therapeutic_class"]: float(row["weight"]) for row in reference.rows("medicine_classes")
     }
     per_class = {c: int(((tclass == c) & active).sum()) for c in cls_w}
     w_med = np.array([cls_w[c] / max(per_class[c], 1) for c in tclass]) * active
-    codes = dept_codes()
     cdep = _class_departments()
-    fits = np.array([[("ALL" in cdep[c]) or (d in cdep[c]) for c in tclass] for d in codes])
-    # patient's active drug-class allergies, as integer keys
-    uniq_cls, cls_idx = np.unique(dclass, return_inverse=True)
+    fits = np.array([[("ALL" in cdep[c]) or (d in cdep[c]) for c in tclass] for d in dept_codes()])
+    return w_med, fits
+
+
+def _allergy_keys(ctx: Context, state: dict[str, Any]) -> tuple[np.ndarray, int, np.ndarray]:
+    """(drug class of each medicine as an integer, number of classes, banned keys): a
+    banned key is patient x classes + class of each active drug-class allergy."""
+    uniq_cls, cls_idx = np.unique(ctx.col("MDCN", "MDCN_DRUG_CLS_CD"), return_inverse=True)
     nc = len(uniq_cls)
     al_pat = state["allergy_patient"][state["allergy_active"]]
     al_cls = state["allergy_class"][state["allergy_active"]]
     known = np.isin(al_cls, uniq_cls) & (al_cls != b"")
     banned = np.unique(al_pat[known] * nc + np.searchsorted(uniq_cls, al_cls[known]))
+    return cls_idx, nc, banned
+
+
+def _dose_medicines(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any], tv: np.ndarray
+) -> np.ndarray:
+    """Medicine row of each dose (-1: none found in 8 tries): on formulary in the visit's
+    department, by class weight, never of a class the patient is allergic to."""
+    w_med, fits = _formulary_weights(ctx)
+    cls_idx, nc, banned = _allergy_keys(ctx, state)
+    dept = state["visit_dept_idx"]
     pat = state["visit_patient"][tv]
-    med = np.full(n, -1, dtype=np.int64)
+    med = np.full(len(tv), -1, dtype=np.int64)
     for _ in range(8):
         todo = np.flatnonzero(med < 0)
         if not len(todo):
@@ -708,10 +767,15 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         ok = cand >= 0
         ok &= ~np.isin(pat[todo] * nc + cls_idx[np.maximum(cand, 0)], banned)
         med[todo[ok]] = cand[ok]
-    keep = med >= 0  # doses no allowed medicine could fill are not ordered
-    tv, med, pat = tv[keep], med[keep], pat[keep]
-    n = len(tv)
-    # dose and unit from the form; the route is the medicine's own, which fits its form
+    return med
+
+
+def _dose_amounts(
+    ctx: Context, r: np.random.Generator, med: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(quantity x 1000, unit, units counted for the charge) of each dose, from the
+    medicine's form and strength."""
+    n = len(med)
     form = ctx.col("MDCN", "MDCN_FORM_CD")[med]
     sunit = ctx.col("MDCN", "MDCN_STRNGTH_UNIT_CD")[med]
     strength = ctx.col("MDCN", "MDCN_STRNGTH_QTY")[med].astype(np.float64)
@@ -741,20 +805,32 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         ],
         1000.0,
     )
-    route = ctx.col("MDCN", "MDCN_ROUTE_CD")[med]
-    # timing inside the visit
-    when = _within(r, a_s[tv], d_s[tv])
+    count = np.where(solid | (dose_unit == b"PUFF"), units, 1)
+    return qty, dose_unit, count
+
+
+def _dose_status(ctx: Context, r: np.random.Generator, n: int) -> np.ndarray:
+    """Given, held or refused, at the scenario's rates."""
+    sc = ctx.scenario
     u = r.random(n)
-    status = np.where(
+    return np.where(
         u < sc.dose_held_rate,
         b"HELD",
         np.where(u < sc.dose_held_rate + sc.dose_refused_rate, b"RFSD", b"GIVN"),
     )
-    cost = ctx.col("MDCN", "MDCN_UNIT_CST_AMT")[med]  # cents
-    fee = np.select([route == b"IV", np.isin(route, [b"IM", b"SC"])], [2500, 1200], 300)
-    count = np.where(solid | (dose_unit == b"PUFF"), units, 1)
-    charge = np.where(status == b"GIVN", cost * count * 4 + fee, 0)
-    # who ordered (the attending mostly) and who gave it (a nurse, sometimes a pharmacist)
+
+
+def _dose_staff(
+    r: np.random.Generator,
+    staff: StaffIndex,
+    state: dict[str, Any],
+    tv: np.ndarray,
+    when: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(who ordered, who gave) each dose: the attending mostly, else a provider of the
+    department; a nurse of the department, sometimes a pharmacist."""
+    n = len(tv)
+    dept = state["visit_dept_idx"]
     day = when // DAY
     by_att = r.random(n) < 0.7
     order_by = np.where(by_att, state["visit_attending_idx"][tv], -1)
@@ -765,33 +841,5 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     m = np.flatnonzero(~phrm)
     admin[m] = staff.pick(r, day[m], day[m], (b"RN",), dept[tv[m]])
     m = np.flatnonzero(phrm)
-
     admin[m] = staff.pick(r, day[m], day[m], (b"PHRM",), np.full(len(m), dept_index("PHAR")))
-    order = np.lexsort((when, tv))
-    tv, med, when, status, charge, order_by, admin, qty, dose_unit, route = (
-        a[order] for a in (tv, med, when, status, charge, order_by, admin, qty, dose_unit, route)
-    )
-    ids = row_keys("TM", block, n, salt=17)
-    mdcn_ids = ctx.col("MDCN", "MDCN_ID")
-    state.update(
-        dose_id=ids,
-        dose_visit=tv,
-        dose_medicine=mdcn_ids[med],
-        dose_status=status,
-        dose_charge_cents=charge,
-        dose_ts=_ts(ctx, when),
-    )
-    return {
-        "TMMD_ID": ids,
-        "VIST_ID": state["visit_id"][tv],
-        "MDCN_ID": mdcn_ids[med],
-        "TMMD_ORDR_BY_STFF_ID": staff.ids[order_by],
-        "TMMD_ADMN_BY_STFF_ID": staff.ids[admin],
-        "TMMD_DOSE_QTY": np.round(qty).astype(np.int64),
-        "TMMD_DOSE_UNIT_CD": dose_unit,
-        "TMMD_ROUTE_CD": route,
-        "TMMD_ADMN_TS": _ts(ctx, when),
-        "TMMD_STS_CD": status,
-        "TMMD_CHRG_AMT": charge,
-        **audit(ctx, r, _ts(ctx, when)),
-    }
+    return order_by, admin
