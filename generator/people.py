@@ -213,42 +213,15 @@ def staff(ctx: Context) -> dict[str, Any]:
     n = len(dept_idx)
     roles = np.array([k.upper() for k in ROLES], dtype="S")[role_idx]
     female = r.random(n) < np.where(np.isin(roles, [b"RN", b"NP"]), 0.86, 0.5)
-    # the first employee of each (department, role) group is a long-serving anchor, so every
-    # group has somebody employed throughout the window
-    group = dept_idx * 100 + role_idx
-    anchor = np.r_[True, group[1:] != group[:-1]]
-    tenure_years = np.where(anchor, 3 + r.exponential(8, n), r.exponential(7, n))
-    hire = ctx.start - (tenure_years * 365.25).astype(np.int64).astype("timedelta64[D]")
-    # some are hired during the window (replacing leavers)
-    hired_in = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
-    hire = np.where(
-        hired_in,
-        ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"),
-        hire,
-    )
-    leaves = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
-    # leavers go on a day of the window, at least a month after they were hired
-    term_day = days_between(r, np.maximum(hire + 30, ctx.start), np.full(n, ctx.end))
-    leaves &= term_day <= ctx.end
+    hire, leaves, term_day = _staff_employment(ctx, r, dept_idx, role_idx)
     age_at_hire = 23 + r.gamma(2.0, 4.5, n)
     birth = hire - (age_at_hire * 365.25).astype(np.int64).astype("timedelta64[D]")
     lo = np.array([SALARY[k][0] for k in ROLES])[role_idx]
     hi = np.array([SALARY[k][1] for k in ROLES])[role_idx]
     salary = ((lo + r.beta(2, 3, n) * (hi - lo)) // 100 * 100 * 100).astype(np.int64)
-
     dept_codes = reference.column("departments", "code").astype(str)[dept_idx]
-    specialty = reference.column("departments", "specialty")[dept_idx]
-    specialty = np.where(roles == b"RN", b"NURSING", specialty)
-    specialty = np.where(roles == b"PHRM", b"PHARMACY", specialty)
-    specialty = np.where(
-        roles == b"THER",
-        choice(r, ["PHYSICAL_THERAPY", "OCCUPATIONAL_THERAPY", "RESPIRATORY_THERAPY"], n),
-        specialty,
-    )
-    tech = np.array([TECH_SPECIALTY.get(d, "CLINICAL_TECHNOLOGY") for d in dept_codes], dtype="S")
-    specialty = np.where(roles == b"TECH", tech, specialty)
+    specialty = _staff_specialty(r, roles, dept_idx, dept_codes)
     no_specialty = (roles == b"ADMN") | (specialty == b"")
-
     index = np.arange(n)
     npi_holder = np.isin(roles, NPI_ROLES)
     licensed = np.isin(roles, LICENSED_ROLES)
@@ -264,15 +237,7 @@ def staff(ctx: Context) -> dict[str, Any]:
     email = cat(
         np.char.lower(first), ".", np.char.lower(last), digits(index % 100, 2), "@", HOSPITAL_DOMAIN
     )
-    created = hire.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
-    rec = audit(ctx, r, created)
-    # a leaver's record is updated on the termination date
-    rec["REC_UPDT_TS"] = np.where(
-        leaves,
-        np.maximum(term_day.astype("datetime64[s]") + 61_200, rec["REC_CRTD_TS"]),
-        rec["REC_UPDT_TS"],
-    ).astype("datetime64[s]")
-    rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
+    rec = _staff_audit(ctx, r, hire, leaves, term_day)
     return {
         "STFF_ID": keys("ST", index, 6, salt=4),
         "STFF_EMP_NO": cat("E", digits(100_000 + (index * 37 + 11) % 900_000, 6)),
@@ -295,6 +260,67 @@ def staff(ctx: Context) -> dict[str, Any]:
         "STFF_STS_CD": status,
         **rec,
     }
+
+
+def _staff_employment(
+    ctx: Context, r: np.random.Generator, dept_idx: np.ndarray, role_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hire day, leaves in the window, termination day) of each employee."""
+    n = len(dept_idx)
+    # the first employee of each (department, role) group is a long-serving anchor, so every
+    # group has somebody employed throughout the window
+    group = dept_idx * 100 + role_idx
+    anchor = np.r_[True, group[1:] != group[:-1]]
+    tenure_years = np.where(anchor, 3 + r.exponential(8, n), r.exponential(7, n))
+    hire = ctx.start - (tenure_years * 365.25).astype(np.int64).astype("timedelta64[D]")
+    # some are hired during the window (replacing leavers)
+    hired_in = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
+    hire = np.where(
+        hired_in,
+        ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"),
+        hire,
+    )
+    leaves = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
+    # leavers go on a day of the window, at least a month after they were hired
+    term_day = days_between(r, np.maximum(hire + 30, ctx.start), np.full(n, ctx.end))
+    leaves &= term_day <= ctx.end
+    return hire, leaves, term_day
+
+
+def _staff_specialty(
+    r: np.random.Generator, roles: np.ndarray, dept_idx: np.ndarray, dept_codes: np.ndarray
+) -> np.ndarray:
+    """The department's specialty, or the role's own (nursing, pharmacy, therapy, tech)."""
+    specialty = reference.column("departments", "specialty")[dept_idx]
+    specialty = np.where(roles == b"RN", b"NURSING", specialty)
+    specialty = np.where(roles == b"PHRM", b"PHARMACY", specialty)
+    specialty = np.where(
+        roles == b"THER",
+        choice(r, ["PHYSICAL_THERAPY", "OCCUPATIONAL_THERAPY", "RESPIRATORY_THERAPY"], len(roles)),
+        specialty,
+    )
+    tech = np.array([TECH_SPECIALTY.get(d, "CLINICAL_TECHNOLOGY") for d in dept_codes], dtype="S")
+    return np.where(roles == b"TECH", tech, specialty)
+
+
+def _staff_audit(
+    ctx: Context,
+    r: np.random.Generator,
+    hire: np.ndarray,
+    leaves: np.ndarray,
+    term_day: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Audit columns: created on the hire day; a leaver's record updated on termination."""
+    n = len(hire)
+    created = hire.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
+    rec = audit(ctx, r, created)
+    rec["REC_UPDT_TS"] = np.where(
+        leaves,
+        np.maximum(term_day.astype("datetime64[s]") + 61_200, rec["REC_CRTD_TS"]),
+        rec["REC_UPDT_TS"],
+    ).astype("datetime64[s]")
+    rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
+    return rec
 
 
 def _longest_serving(pool: np.ndarray, hire: np.ndarray, term: np.ndarray) -> int:
