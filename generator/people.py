@@ -414,36 +414,16 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     n = hi - lo
     index = np.arange(lo, hi)
     female = r.random(n) < sc.female_share
-    band = np.searchsorted(
-        np.cumsum(sc.age_band_shares) / sum(sc.age_band_shares), r.random(n), side="right"
-    )
-    band = np.minimum(band, 3)
-    band_lo = np.array([0, 18, 45, 65])[band]
-    band_hi = np.array([18, 45, 65, 100])[band]
-    u = r.random(n)
-    # within 65+, fewer people at each older age
-    age = np.where(
-        band == 3, 65 + np.minimum(r.exponential(11, n), 39.9), band_lo + u * (band_hi - band_lo)
-    )
+    age = _patient_age(ctx, r, n)
     birth = ctx.end - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
-    # registered before the window (existing patients) or during it (new patients)
-    before = r.random(n) < sc.registered_before_start
-    reg_before = ctx.start - (r.random(n) * 365 * 12).astype(np.int64).astype("timedelta64[D]")
-    reg_during = ctx.start + (r.random(n) * ctx.days).astype(np.int64).astype("timedelta64[D]")
-    registered = np.maximum(np.where(before, reg_before, reg_during), birth)
-
+    registered = _registration_day(ctx, r, birth)
     first = first_names(r, female)
     middle = first_names(r, female)
     has_middle = r.random(n) < 0.7
     last = draw_names(r, "last", n)
     addr = addresses(r, n)
     adult = age >= 18
-    marital = np.where(
-        adult,
-        choice(r, ["S", "M", "D", "W", "P"], n, [0.34, 0.48, 0.1, 0.05, 0.03]),
-        b"S",
-    )
-    marital = np.where((age >= 70) & (marital == b"M") & (r.random(n) < 0.3), b"W", marital)
+    marital = _marital_status(r, age)
     blood = choice(r, list(sc.blood_type_shares), n, list(sc.blood_type_shares.values()))
     lang = choice(r, list(LANGUAGES), n, list(LANGUAGES.values()))
     has_email = r.random(n) < np.where(adult, 0.72, 0.1)
@@ -455,21 +435,9 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "@",
         choice(r, list(EMAIL_DOMAINS), n),
     )
-    has_contact = r.random(n) < 0.85
-    rel = np.where(
-        adult,
-        choice(
-            r, ["SPS", "PAR", "CHD", "SIB", "FRD", "OTH"], n, [0.42, 0.14, 0.2, 0.12, 0.08, 0.04]
-        ),
-        b"PAR",
-    )
-    contact_female = r.random(n) < 0.55
-    family = np.isin(rel, [b"SPS", b"PAR", b"CHD", b"SIB"])
-    contact_last = np.where(family, last, draw_names(r, "last", n))
-    contact = cat(first_names(r, contact_female), " ", contact_last)
+    has_contact, rel, contact = _emergency_contact(r, adult, last)
     # nobody has died yet: the clinical simulation of the block sets death dates
     death_null = np.ones(n, dtype=bool)
-    death = registered
     created = at_time(r, registered, 7, 19)
     state.update(
         patient_index=index,
@@ -501,10 +469,66 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "PATN_EMRG_CNTCT_PHN_NO": Masked(fictional_phone(r, addr["area"]), ~has_contact),
         "PATN_EMRG_CNTCT_REL_CD": Masked(rel, ~has_contact),
         "PATN_RGST_DT": registered,
-        "PATN_DTH_DT": Masked(death, death_null),
+        "PATN_DTH_DT": Masked(registered, death_null),
         "PATN_ACTV_FLG": flag(death_null),
         **audit(ctx, r, created),
     }
+
+
+def _patient_age(ctx: Context, r: np.random.Generator, n: int) -> np.ndarray:
+    """Age in years at the end of the window, by the scenario's age bands; within 65+,
+    fewer people at each older age."""
+    sc = ctx.scenario
+    band = np.searchsorted(
+        np.cumsum(sc.age_band_shares) / sum(sc.age_band_shares), r.random(n), side="right"
+    )
+    band = np.minimum(band, 3)
+    band_lo = np.array([0, 18, 45, 65])[band]
+    band_hi = np.array([18, 45, 65, 100])[band]
+    u = r.random(n)
+    return np.where(
+        band == 3, 65 + np.minimum(r.exponential(11, n), 39.9), band_lo + u * (band_hi - band_lo)
+    )
+
+
+def _registration_day(ctx: Context, r: np.random.Generator, birth: np.ndarray) -> np.ndarray:
+    """Registered before the window (existing patients) or during it (new patients)."""
+    n = len(birth)
+    before = r.random(n) < ctx.scenario.registered_before_start
+    reg_before = ctx.start - (r.random(n) * 365 * 12).astype(np.int64).astype("timedelta64[D]")
+    reg_during = ctx.start + (r.random(n) * ctx.days).astype(np.int64).astype("timedelta64[D]")
+    return np.maximum(np.where(before, reg_before, reg_during), birth)
+
+
+def _marital_status(r: np.random.Generator, age: np.ndarray) -> np.ndarray:
+    """Children are single; some married people over 70 are widowed."""
+    n = len(age)
+    marital = np.where(
+        age >= 18,
+        choice(r, ["S", "M", "D", "W", "P"], n, [0.34, 0.48, 0.1, 0.05, 0.03]),
+        b"S",
+    )
+    return np.where((age >= 70) & (marital == b"M") & (r.random(n) < 0.3), b"W", marital)
+
+
+def _emergency_contact(
+    r: np.random.Generator, adult: np.ndarray, last: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(has a contact, relationship, name) of each patient's emergency contact: a parent for
+    children; family share the patient's last name."""
+    n = len(adult)
+    has_contact = r.random(n) < 0.85
+    rel = np.where(
+        adult,
+        choice(
+            r, ["SPS", "PAR", "CHD", "SIB", "FRD", "OTH"], n, [0.42, 0.14, 0.2, 0.12, 0.08, 0.04]
+        ),
+        b"PAR",
+    )
+    contact_female = r.random(n) < 0.55
+    family = np.isin(rel, [b"SPS", b"PAR", b"CHD", b"SIB"])
+    contact_last = np.where(family, last, draw_names(r, "last", n))
+    return has_contact, rel, cat(first_names(r, contact_female), " ", contact_last)
 
 
 REACTIONS = {
