@@ -628,67 +628,144 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     a supplemental plan); younger patients hold Medicaid, a commercial plan or nothing
     (self-pay); patients who turn 65 in the window move to Medicare on their birthday
     month; some change commercial plans. A patient's primary policies never overlap."""
-    sc = ctx.scenario
     r = ctx.rng("INSR", block)
-    pid, birth, reg = state["patient_id"], state["birth"], state["registered"]
-    n = len(pid)
-    idx = state["patient_index"]
+    pid, reg = state["patient_id"], state["registered"]
+    p = _policy_rows(ctx, r, state)
+    owner, kind, eff, end, end_null = p["owner"], p["kind"], p["eff"], p["end"], p["end_null"]
+    m = len(owner)
+    advantage, payer, payer_type, plan = _payer_and_plan(ctx, r, kind)
+    cover, copay, deductible = _policy_costs(r, kind, plan, advantage)
+    group = kind == 2
+    global_index = state["patient_index"][owner] * 4 + (
+        np.arange(m) - np.searchsorted(owner, owner)
+    )
+    created = at_time(r, np.maximum(eff, reg[owner]), 8, 18)
+    state["policy_patient"] = owner
+    state["policy_id"] = keys("IN", global_index, 9, salt=7)
+    state["policy_kind"] = kind
+    state["policy_eff"] = eff
+    state["policy_end"] = np.where(end_null, np.datetime64("2999-12-31"), end)
+    state["policy_primary"] = p["primary"]
+    state["policy_cover_pct"] = cover
+    state["policy_copay_cents"] = copay
+    return {
+        "INSR_ID": state["policy_id"],
+        "PATN_ID": pid[owner],
+        "INSR_PYR_NM": payer,
+        "INSR_PYR_TYP_CD": payer_type,
+        "INSR_PLAN_TYP_CD": plan,
+        "INSR_MBR_ID": cat("ZQ", digits(global_index, 10)),
+        "INSR_GRP_NO": Masked(cat("GRP-", digits(r.integers(0, 10**6, m), 6)), ~group),
+        "INSR_CVRG_PCT": cover,
+        "INSR_COPAY_AMT": copay,
+        "INSR_DDCT_AMT": deductible,
+        "INSR_EFF_DT": eff,
+        "INSR_END_DT": Masked(np.where(end_null, eff, end), end_null),
+        "INSR_PRMY_FLG": flag(p["primary"]),
+        **audit(ctx, r, created),
+    }
+
+
+def _first_policy(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any]
+) -> dict[str, np.ndarray]:
+    """Each patient's first policy (kind 0 self-pay, 1 Medicaid, 2 commercial, 3 Medicare)
+    and its start, and when the patient turns 65."""
+    sc = ctx.scenario
+    birth, reg = state["birth"], state["registered"]
+    n = len(birth)
     turn65 = (birth.astype("datetime64[M]") + np.timedelta64(65 * 12, "M")).astype("datetime64[D]")
     senior_at_start = turn65 <= ctx.start
-    turns_in_window = (~senior_at_start) & (turn65 <= ctx.end)
-
     u = r.random(n)
     young_kind = np.where(
         u < sc.medicaid_share_under_65,
         1,
         np.where(u < sc.medicaid_share_under_65 + sc.commercial_share_under_65, 2, 0),
-    )  # 0 self-pay, 1 Medicaid, 2 commercial
+    )
     medicare = r.random(n) < sc.medicare_share_65_plus
-    first_kind = np.where(senior_at_start, np.where(medicare, 3, 2), young_kind)  # 3 Medicare
-    first_eff = np.minimum(reg, ctx.start) - (r.random(n) * 365 * 6).astype(np.int64).astype(
+    kind = np.where(senior_at_start, np.where(medicare, 3, 2), young_kind)
+    eff = np.minimum(reg, ctx.start) - (r.random(n) * 365 * 6).astype(np.int64).astype(
         "timedelta64[D]"
     )
-    first_eff = np.maximum(first_eff, birth)
-    first_eff = np.where(first_kind == 3, np.maximum(first_eff, turn65), first_eff)
-    # the first policy may end: turning 65 (-> Medicare) or a change of commercial plan
-    change = (first_kind == 2) & (r.random(n) < sc.policy_change_rate) & ~turns_in_window
-    change_day = days_between(r, np.maximum(first_eff + 30, ctx.start + 1), np.full(n, ctx.end))
-    change &= change_day <= ctx.end
-    to_medicare = turns_in_window & medicare
-    second_start = np.where(to_medicare, turn65, change_day)
-    has_second = change | to_medicare
-    first_end = second_start - np.timedelta64(1, "D")
+    eff = np.maximum(eff, birth)
+    eff = np.where(kind == 3, np.maximum(eff, turn65), eff)
+    turns_in_window = (~senior_at_start) & (turn65 <= ctx.end)
+    return {
+        "kind": kind,
+        "eff": eff,
+        "medicare": medicare,
+        "turn65": turn65,
+        "turns_in_window": turns_in_window,
+    }
 
-    p_owner = [np.flatnonzero(first_kind > 0), np.flatnonzero(has_second)]
-    p_kind = [first_kind[p_owner[0]], np.where(to_medicare, 3, 2)[p_owner[1]]]
-    p_eff = [first_eff[p_owner[0]], second_start[p_owner[1]]]
-    p_end = [first_end[p_owner[0]], np.full(len(p_owner[1]), np.datetime64("NaT"), "datetime64[D]")]
+
+def _second_policy(
+    ctx: Context, r: np.random.Generator, first: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Where the first policy ends in the window: turning 65 (-> Medicare) or a change of
+    commercial plan; the second policy starts the next day."""
+    sc = ctx.scenario
+    n = len(first["kind"])
+    turns_in_window = first["turns_in_window"]
+    change = (first["kind"] == 2) & (r.random(n) < sc.policy_change_rate) & ~turns_in_window
+    change_day = days_between(r, np.maximum(first["eff"] + 30, ctx.start + 1), np.full(n, ctx.end))
+    change &= change_day <= ctx.end
+    to_medicare = turns_in_window & first["medicare"]
+    start = np.where(to_medicare, first["turn65"], change_day)
+    return {
+        "has": change | to_medicare,
+        "kind": np.where(to_medicare, 3, 2),
+        "start": start,
+        "first_end": start - np.timedelta64(1, "D"),
+    }
+
+
+def _policy_rows(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any]
+) -> dict[str, np.ndarray]:
+    """Every policy of the block (owner, kind, eff, end, end_null, primary), sorted by owner
+    and start: first and second policies, and Medigap beside original Medicare."""
+    first = _first_policy(ctx, r, state)
+    second = _second_policy(ctx, r, first)
+    has_second = second["has"]
+    p_owner = [np.flatnonzero(first["kind"] > 0), np.flatnonzero(has_second)]
+    p_kind = [first["kind"][p_owner[0]], second["kind"][p_owner[1]]]
+    p_eff = [first["eff"][p_owner[0]], second["start"][p_owner[1]]]
+    p_end = [
+        second["first_end"][p_owner[0]],
+        np.full(len(p_owner[1]), np.datetime64("NaT"), "datetime64[D]"),
+    ]
     p_end_null = [~has_second[p_owner[0]], np.ones(len(p_owner[1]), dtype=bool)]
     p_primary = [np.ones(len(p_owner[0]), bool), np.ones(len(p_owner[1]), bool)]
     # Medigap: a supplemental commercial policy beside original Medicare (never primary)
     senior_owner = np.concatenate([p_owner[0][p_kind[0] == 3], p_owner[1][p_kind[1] == 3]])
     senior_eff = np.concatenate([p_eff[0][p_kind[0] == 3], p_eff[1][p_kind[1] == 3]])
-    gap = r.random(len(senior_owner)) < sc.medigap_share
+    gap = r.random(len(senior_owner)) < ctx.scenario.medigap_share
+    n_gap = int(gap.sum())
     p_owner.append(senior_owner[gap])
-    p_kind.append(np.full(int(gap.sum()), 4))  # 4: supplemental commercial
+    p_kind.append(np.full(n_gap, 4))  # 4: supplemental commercial
     p_eff.append(senior_eff[gap])
-    p_end.append(np.full(int(gap.sum()), np.datetime64("NaT"), "datetime64[D]"))
-    p_end_null.append(np.ones(int(gap.sum()), bool))
-    p_primary.append(np.zeros(int(gap.sum()), bool))
+    p_end.append(np.full(n_gap, np.datetime64("NaT"), "datetime64[D]"))
+    p_end_null.append(np.ones(n_gap, bool))
+    p_primary.append(np.zeros(n_gap, bool))
+    rows = {
+        "owner": np.concatenate(p_owner),
+        "kind": np.concatenate(p_kind),
+        "eff": np.concatenate(p_eff),
+        "end": np.concatenate(p_end),
+        "end_null": np.concatenate(p_end_null),
+        "primary": np.concatenate(p_primary),
+    }
+    order = np.lexsort((rows["eff"], rows["owner"]))
+    return {k: v[order] for k, v in rows.items()}
 
-    owner = np.concatenate(p_owner)
-    kind = np.concatenate(p_kind)
-    eff = np.concatenate(p_eff)
-    end = np.concatenate(p_end)
-    end_null = np.concatenate(p_end_null)
-    primary = np.concatenate(p_primary)
-    order = np.lexsort((eff, owner))
-    owner, kind, eff, end, end_null, primary = (
-        a[order] for a in (owner, kind, eff, end, end_null, primary)
-    )
-    m = len(owner)
 
-    advantage = (kind == 3) & (r.random(m) < sc.medicare_advantage_share)
+def _payer_and_plan(
+    ctx: Context, r: np.random.Generator, kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(Medicare Advantage, payer name, payer type, plan type) of each policy."""
+    m = len(kind)
+    advantage = (kind == 3) & (r.random(m) < ctx.scenario.medicare_advantage_share)
     payer = np.where(
         kind == 1,
         b"Commonwealth Medicaid Program",
@@ -712,6 +789,14 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
             ),
         ),
     )
+    return advantage, payer, payer_type, plan
+
+
+def _policy_costs(
+    r: np.random.Generator, kind: np.ndarray, plan: np.ndarray, advantage: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(coverage percent, copay cents, deductible cents) of each policy."""
+    m = len(kind)
     cover = np.where(
         kind == 1,
         100,
@@ -733,33 +818,7 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         * 100,
         np.where(kind == 3, 24_000, 0),
     )
-    group = kind == 2
-    global_index = idx[owner] * 4 + (np.arange(m) - np.searchsorted(owner, owner))
-    created = at_time(r, np.maximum(eff, reg[owner]), 8, 18)
-    state["policy_patient"] = owner
-    state["policy_id"] = keys("IN", global_index, 9, salt=7)
-    state["policy_kind"] = kind
-    state["policy_eff"] = eff
-    state["policy_end"] = np.where(end_null, np.datetime64("2999-12-31"), end)
-    state["policy_primary"] = primary
-    state["policy_cover_pct"] = cover
-    state["policy_copay_cents"] = copay
-    return {
-        "INSR_ID": state["policy_id"],
-        "PATN_ID": pid[owner],
-        "INSR_PYR_NM": payer,
-        "INSR_PYR_TYP_CD": payer_type,
-        "INSR_PLAN_TYP_CD": plan,
-        "INSR_MBR_ID": cat("ZQ", digits(global_index, 10)),
-        "INSR_GRP_NO": Masked(cat("GRP-", digits(r.integers(0, 10**6, m), 6)), ~group),
-        "INSR_CVRG_PCT": cover,
-        "INSR_COPAY_AMT": copay,
-        "INSR_DDCT_AMT": deductible,
-        "INSR_EFF_DT": eff,
-        "INSR_END_DT": Masked(np.where(end_null, eff, end), end_null),
-        "INSR_PRMY_FLG": flag(primary),
-        **audit(ctx, r, created),
-    }
+    return cover, copay, deductible
 
 
 def close_policies_at_death(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
