@@ -170,12 +170,51 @@ def equipment(ctx: Context) -> dict[str, Any]:
     n = int(max(len(cat_rows), round(300 + 700 * ctx.scale)))
     kind = np.searchsorted(np.cumsum(weights / weights.sum()), r.random(n), side="right")
     kind = np.minimum(kind, len(cat_rows) - 1)
+    dept, room = _equipment_places(ctx, r, cat_rows, kind)
+    cost_min = np.array([float(c["cost_min"]) for c in cat_rows])[kind]
+    cost_max = np.array([float(c["cost_max"]) for c in cat_rows])[kind]
+    cost = np.exp(np.log(cost_min) + r.random(n) * (np.log(cost_max) - np.log(cost_min)))
+    cost_cents = (np.round(cost, 0) * 100).astype(np.int64)
+    dates = _equipment_dates(ctx, r, cat_rows, kind)
+    status = choice(r, ["INSV", "MNT", "RTRD"], n, [0.93, 0.04, 0.03])
+    mfr = np.array([c["manufacturer"] for c in cat_rows], dtype="S")[kind]
+    supplier = _equipment_supplier(ctx, r, mfr)
+    mfr_prefix = np.array([c["model_prefix"] for c in cat_rows], dtype="S")[kind]
+    created = dates["purchase"].astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype(
+        "timedelta64[s]"
+    )
+    return {
+        "EQPM_ID": keys("EQ", np.arange(n), 6, salt=3),
+        "EQPM_ASST_TAG": cat("AT-", digits(r.integers(0, 10**7, n), 7)),
+        "EQPM_TYP_CD": np.array([c["type_code"] for c in cat_rows], dtype="S")[kind],
+        "EQPM_NM": np.array([c["name"] for c in cat_rows], dtype="S")[kind],
+        "EQPM_MFR_NM": mfr,
+        "EQPM_MDL_NM": cat(mfr_prefix, "-", digits(r.integers(100, 1000, n), 3)),
+        "EQPM_SRL_NO": cat("SN", digits(r.integers(0, 10**9, n), 9)),
+        "DPMT_ID": dept,
+        "ROMS_ID": Masked(room, room == b""),
+        "EQPM_SPLR_VNDR_ID": supplier,
+        "EQPM_PRCH_DT": dates["purchase"],
+        "EQPM_PRCH_CST_AMT": cost_cents,
+        "EQPM_WRNTY_END_DT": dates["warranty"],
+        "EQPM_LAST_MNT_DT": Masked(dates["last"], ~dates["maintained"]),
+        "EQPM_NEXT_MNT_DT": Masked(dates["next"], dates["interval"] == 0),
+        "EQPM_STS_CD": status,
+        **audit(ctx, r, created),
+    }
+
+
+def _equipment_places(
+    ctx: Context, r: np.random.Generator, cat_rows: list[dict[str, str]], kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(department, room or b"") of each asset: a department its catalog entry allows, and a
+    room of that department of one of the entry's room types, when there is one."""
+    n = len(kind)
     dept_codes = reference.column("departments", "code").astype(str)
     dept_ids = department_ids()
     room_ids = ctx.col("ROMS", "ROMS_ID")
     room_dept = ctx.col("ROMS", "DPMT_ID")
     room_type = ctx.col("ROMS", "ROMS_TYP_CD")
-
     dept = np.empty(n, dtype="S6")
     room = np.full(n, b"", dtype="S7")
     u1, u2 = r.random(n), r.random(n)
@@ -202,11 +241,15 @@ def equipment(ctx: Context) -> dict[str, Any]:
                 mm = m[d == di]
                 if len(rooms_here):
                     room[mm] = rooms_here[(u2[mm] * len(rooms_here)).astype(np.int64)]
+    return dept, room
 
-    cost_min = np.array([float(c["cost_min"]) for c in cat_rows])[kind]
-    cost_max = np.array([float(c["cost_max"]) for c in cat_rows])[kind]
-    cost = np.exp(np.log(cost_min) + r.random(n) * (np.log(cost_max) - np.log(cost_min)))
-    cost_cents = (np.round(cost, 0) * 100).astype(np.int64)
+
+def _equipment_dates(
+    ctx: Context, r: np.random.Generator, cat_rows: list[dict[str, str]], kind: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Purchase and warranty end of each asset (within its life), its last maintenance
+    (within its interval) and the next one due."""
+    n = len(kind)
     life = np.array([float(c["life_years"]) for c in cat_rows])[kind]
     interval = np.array([int(c["maintenance_days"]) for c in cat_rows])[kind]
     age_days = (r.random(n) * life * 365).astype(np.int64)
@@ -219,36 +262,22 @@ def equipment(ctx: Context) -> dict[str, Any]:
     last = ctx.end - since.astype("timedelta64[D]")
     last = np.maximum(last, purchase)
     nxt = np.where(maintained, last, purchase) + interval.astype("timedelta64[D]")
-    status = choice(r, ["INSV", "MNT", "RTRD"], n, [0.93, 0.04, 0.03])
+    return {
+        "purchase": purchase,
+        "warranty": warranty,
+        "maintained": maintained,
+        "interval": interval,
+        "last": last,
+        "next": nxt,
+    }
+
+
+def _equipment_supplier(ctx: Context, r: np.random.Generator, mfr: np.ndarray) -> np.ndarray:
+    """Bought from the manufacturer when it is one of our vendors, else from a distributor."""
     vendors = ctx.col("VNDR", "VNDR_ID")[ctx.col("VNDR", "VNDR_CTGY_CD") == b"EQPT"]
-    # bought from the manufacturer when it is one of our vendors, else from a distributor
-    mfr = np.array([c["manufacturer"] for c in cat_rows], dtype="S")[kind]
     vendor_names = ctx.col("VNDR", "VNDR_NM")
     order = np.argsort(vendor_names)
     pos = np.minimum(np.searchsorted(vendor_names[order], mfr), len(order) - 1)
     direct = vendor_names[order][pos] == mfr
-    fallback = vendors[r.integers(0, len(vendors), n)]
-    supplier = np.where(direct, ctx.col("VNDR", "VNDR_ID")[order][pos], fallback)
-    mfr_prefix = np.array([c["model_prefix"] for c in cat_rows], dtype="S")[kind]
-    created = purchase.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype(
-        "timedelta64[s]"
-    )
-    return {
-        "EQPM_ID": keys("EQ", np.arange(n), 6, salt=3),
-        "EQPM_ASST_TAG": cat("AT-", digits(r.integers(0, 10**7, n), 7)),
-        "EQPM_TYP_CD": np.array([c["type_code"] for c in cat_rows], dtype="S")[kind],
-        "EQPM_NM": np.array([c["name"] for c in cat_rows], dtype="S")[kind],
-        "EQPM_MFR_NM": mfr,
-        "EQPM_MDL_NM": cat(mfr_prefix, "-", digits(r.integers(100, 1000, n), 3)),
-        "EQPM_SRL_NO": cat("SN", digits(r.integers(0, 10**9, n), 9)),
-        "DPMT_ID": dept,
-        "ROMS_ID": Masked(room, room == b""),
-        "EQPM_SPLR_VNDR_ID": supplier,
-        "EQPM_PRCH_DT": purchase,
-        "EQPM_PRCH_CST_AMT": cost_cents,
-        "EQPM_WRNTY_END_DT": warranty,
-        "EQPM_LAST_MNT_DT": Masked(last, ~maintained),
-        "EQPM_NEXT_MNT_DT": Masked(nxt, interval == 0),
-        "EQPM_STS_CD": status,
-        **audit(ctx, r, created),
-    }
+    fallback = vendors[r.integers(0, len(vendors), len(mfr))]
+    return np.where(direct, ctx.col("VNDR", "VNDR_ID")[order][pos], fallback)
