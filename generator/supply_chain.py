@@ -135,7 +135,6 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     """One row per supply per day. Use follows the day's clinical volume; stock is reordered
     when the closing count falls below the reorder level and arrives after the vendor's lead
     time; counts are verified daily and discrepancies booked as adjustments."""
-    sc = ctx.scenario
     r = ctx.rng("INVN")
     rows = reference.rows("supply_catalog")
     s_n, days = len(rows), ctx.days
@@ -143,57 +142,13 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     driver = np.array([DRIVERS.index(x["driver"]) for x in rows])
     per_unit = np.array([float(x["usage_per_unit"]) for x in rows])
     demand = r.poisson(per_unit[:, None] * volume[driver, :])
-    level = ctx.col("SPLY", "SPLY_RORD_LVL_QTY").astype(np.int64)
-    qty = ctx.col("SPLY", "SPLY_RORD_QTY").astype(np.int64)
-    lead = ctx.col("SPLY", "SPLY_LEAD_DAYS").astype(np.int64)
-
-    shape = (s_n, days)
-    opening, received, used, adjust, closing = (np.zeros(shape, np.int64) for _ in range(5))
-    po = np.full(shape, -1, np.int64)
-    arrivals = np.zeros((s_n, days + int(lead.max()) + 1), np.int64)
-    arriving_po = np.full(arrivals.shape, -1, np.int64)
-    on_order = np.zeros(s_n, bool)
-    discrepancy = r.random(shape) < sc.inventory_discrepancy_rate
+    discrepancy = r.random((s_n, days)) < ctx.scenario.inventory_discrepancy_rate
     discrepancy[:, -1] = False  # the extract's last count is not verified yet: nothing found
-    shrink = r.integers(-4, 3, shape)
-    stock = level + qty
-    next_po = 0
-    rows_idx = np.arange(s_n)
-    # a loop over days (not rows): each day's stock depends on the day before
-    for d in range(days):
-        opening[:, d] = stock
-        received[:, d] = arrivals[:, d]
-        po[:, d] = arriving_po[:, d]
-        on_order &= arrivals[:, d] == 0
-        available = stock + arrivals[:, d]
-        used[:, d] = np.minimum(demand[:, d], available)
-        adj = np.where(discrepancy[:, d], np.maximum(shrink[:, d], used[:, d] - available), 0)
-        adjust[:, d] = adj
-        stock = available - used[:, d] + adj
-        closing[:, d] = stock
-        reorder = (stock < level) & ~on_order
-        k = int(reorder.sum())
-        if k:
-            at = d + lead[reorder]
-            arrivals[rows_idx[reorder], at] += qty[reorder]
-            arriving_po[rows_idx[reorder], at] = next_po + np.arange(k)
-            next_po += k
-            on_order |= reorder
-
+    shrink = r.integers(-4, 3, (s_n, days))
+    flat = _stock_ledger(ctx, demand, discrepancy, shrink)
     supply = np.repeat(np.arange(s_n), days)
     day = np.tile(np.arange(days), s_n)
     date = ctx.start + day.astype("timedelta64[D]")
-    flat = {
-        name: a.ravel()
-        for name, a in (
-            ("open", opening),
-            ("rcvd", received),
-            ("used", used),
-            ("adj", adjust),
-            ("close", closing),
-            ("po", po),
-        )
-    }
     pending = day == days - 1  # the extract's last count is not verified yet
     verifier = employed_staff(ctx, r, date, (b"TECH", b"ADMN"))
     verified_at = at_time(r, date, 18, 22)
@@ -221,6 +176,54 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
         "INVN_VRFD_TS": Masked(verified_at, pending),
         "INVN_VRFY_STS_CD": status,
         **audit(ctx, r, created),
+    }
+
+
+def _stock_ledger(
+    ctx: Context, demand: np.ndarray, discrepancy: np.ndarray, shrink: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Opening, received, used, adjusted and closing counts and the arriving purchase order
+    (-1: none) of every supply and day (supply-major, flattened)."""
+    level = ctx.col("SPLY", "SPLY_RORD_LVL_QTY").astype(np.int64)
+    qty = ctx.col("SPLY", "SPLY_RORD_QTY").astype(np.int64)
+    lead = ctx.col("SPLY", "SPLY_LEAD_DAYS").astype(np.int64)
+    s_n, days = len(level), ctx.days
+    shape = (s_n, days)
+    opening, received, used, adjust, closing = (np.zeros(shape, np.int64) for _ in range(5))
+    po = np.full(shape, -1, np.int64)
+    arrivals = np.zeros((s_n, days + int(lead.max()) + 1), np.int64)
+    arriving_po = np.full(arrivals.shape, -1, np.int64)
+    on_order = np.zeros(s_n, bool)
+    stock = level + qty
+    next_po = 0
+    rows_idx = np.arange(s_n)
+    # a loop over days (not rows): each day's stock depends on the day before
+    for d in range(days):
+        opening[:, d] = stock
+        received[:, d] = arrivals[:, d]
+        po[:, d] = arriving_po[:, d]
+        on_order &= arrivals[:, d] == 0
+        available = stock + arrivals[:, d]
+        used[:, d] = np.minimum(demand[:, d], available)
+        adj = np.where(discrepancy[:, d], np.maximum(shrink[:, d], used[:, d] - available), 0)
+        adjust[:, d] = adj
+        stock = available - used[:, d] + adj
+        closing[:, d] = stock
+        reorder = (stock < level) & ~on_order
+        k = int(reorder.sum())
+        if k:
+            at = d + lead[reorder]
+            arrivals[rows_idx[reorder], at] += qty[reorder]
+            arriving_po[rows_idx[reorder], at] = next_po + np.arange(k)
+            next_po += k
+            on_order |= reorder
+    return {
+        "open": opening.ravel(),
+        "rcvd": received.ravel(),
+        "used": used.ravel(),
+        "adj": adjust.ravel(),
+        "close": closing.ravel(),
+        "po": po.ravel(),
     }
 
 
