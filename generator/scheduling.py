@@ -196,84 +196,110 @@ def group_prev_max(group: np.ndarray, value: np.ndarray) -> np.ndarray:
 def _acute_episodes(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
     """Emergency arrivals, observation stays and admissions of the block's patients, as
     episodes (an ED visit and the inpatient stay it led to form one episode)."""
+    # one table of events: kind 0 ED, 1 observation, 2 direct admission
+    ed = _ed_arrivals(ctx, r, pt)
+    planned = _planned_admissions(ctx, r, pt)
+    ev = {key: np.concatenate([ed[key], planned[key]]) for key in ed}
+    ev = _stays(ctx, r, ev, pt)
+    re = _stays(ctx, r, _readmissions(ctx, r, ev), pt)
+    ev = {key: np.concatenate([ev[key], re[key]]) for key in ev}
+    return _non_overlapping(ctx, ev)
+
+
+def _ed_arrivals(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
+    """Emergency arrivals (some kept for observation): more for the very young, the old and
+    the frail, with a weekend dip, a winter bump and the scenario's hourly profile."""
     sc = ctx.scenario
     n, D = len(pt["e0"]), ctx.days
-    e0, frail, age, female = pt["e0"], pt["frail"], pt["age_end"], pt["female"]
+    e0, age = pt["e0"], pt["age_end"]
     years = (D - e0) / 365.25
-    # --- emergency arrivals: a weekend dip and a winter bump
     doy = day_of_year(np.arange(D), ctx)
     w_day = np.where(weekday(np.arange(D), ctx) >= 5, sc.ed_weekend_factor, 1.0)
     w_day = w_day * (1 + sc.ed_winter_amplitude * np.cos(2 * np.pi * (doy - 15) / 365.25))
-    cdf = _day_cdf(w_day)
     age_ed = np.select(
         [age < 5, age < 18, age < 45, age < 65, age < 80], [1.3, 0.7, 1.0, 0.9, 1.2], 1.8
     )
-    n_ed = r.poisson(sc.ed_visits_per_patient_year * age_ed * frail * years)
+    n_ed = r.poisson(sc.ed_visits_per_patient_year * age_ed * pt["frail"] * years)
     ed_pat = np.repeat(np.arange(n), n_ed)
     m = len(ed_pat)
-    ed_day = sample_days(r, cdf, e0[ed_pat], np.full(m, D - 1))
+    ed_day = sample_days(r, _day_cdf(w_day), e0[ed_pat], np.full(m, D - 1))
     hours = np.asarray(sc.ed_hourly_profile, dtype=np.float64)
     hour = np.minimum(
         np.searchsorted(np.cumsum(hours) / hours.sum(), r.random(m), side="right"), 23
     )
     arrive = ed_day * DAY + hour * HOUR + r.integers(0, HOUR, m)
     obs = r.random(m) < sc.observation_share_of_ed
-    # --- elective / direct admissions and births
+    return {
+        "pat": ed_pat,
+        "kind": np.where(obs, 1, 0),
+        "arrive": arrive,
+        "birth": np.zeros(m, bool),
+        "src": np.full(m, b"ED", dtype="S4"),
+        "forced": np.zeros(m, bool),
+        "dept": np.full(m, -1, dtype=np.int64),
+    }
+
+
+def _planned_admissions(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
+    """Elective / direct admissions (more with age and frailty, on weekdays) and births;
+    each patient's elective admissions first, then their births."""
+    sc = ctx.scenario
+    n, D = len(pt["e0"]), ctx.days
+    e0, age, female = pt["e0"], pt["age_end"], pt["female"]
+    years = (D - e0) / 365.25
     age_adm = np.select([age < 18, age < 45, age < 65, age < 80], [0.25, 0.6, 1.0, 2.0], 3.0)
-    n_el = r.poisson(sc.elective_admissions_per_patient_year * age_adm * frail * years)
+    n_el = r.poisson(sc.elective_admissions_per_patient_year * age_adm * pt["frail"] * years)
     fertile = female & (age >= 16) & (age <= 46)
     n_birth = np.where(fertile, r.poisson(sc.births_per_woman_year_15_44 * years), 0)
     el_pat = np.repeat(np.arange(n), n_el + n_birth)
-    # each patient's elective admissions first, then their births
     first_of_patient = np.cumsum(n_el + n_birth) - (n_el + n_birth)
     birth_flag = np.arange(len(el_pat)) - first_of_patient[el_pat] >= n_el[el_pat]
     k = len(el_pat)
     el_day = to_weekday(e0[el_pat] + (r.random(k) * (D - e0[el_pat])).astype(np.int64), ctx)
     el_time = np.where(birth_flag, r.integers(0, DAY, k), r.integers(6 * HOUR, 10 * HOUR, k))
-    el_arrive = el_day * DAY + el_time
     src_el = np.where(
         birth_flag,
         b"SELF",
         np.where(r.random(k) < 0.1, b"TRNS", np.where(r.random(k) < 0.65, b"REF", b"CLIN")),
     )
-    # --- one table of events: kind 0 ED, 1 observation, 2 direct admission
-    ev = {
-        "pat": np.concatenate([ed_pat, el_pat]),
-        "kind": np.concatenate([np.where(obs, 1, 0), np.full(k, 2)]),
-        "arrive": np.concatenate([arrive, el_arrive]),
-        "birth": np.concatenate([np.zeros(m, bool), birth_flag]),
-        "src": np.concatenate([np.full(m, b"ED"), src_el]).astype("S4"),
-        "forced": np.zeros(m + k, bool),
-        "dept": np.full(m + k, -1, dtype=np.int64),
+    return {
+        "pat": el_pat,
+        "kind": np.full(k, 2),
+        "arrive": el_day * DAY + el_time,
+        "birth": birth_flag,
+        "src": src_el.astype("S4"),
+        "forced": np.zeros(k, bool),
+        "dept": np.full(k, -1, dtype=np.int64),
     }
-    ev = _stays(ctx, r, ev, pt)
-    # --- readmissions within 30 days of an inpatient discharge
+
+
+def _readmissions(ctx: Context, r: np.random.Generator, ev: dict) -> dict:
+    """Readmissions within 30 days of an inpatient discharge (not after a birth), mostly
+    through the ED; an ICU stay is readmitted to medicine."""
     idx = np.flatnonzero(ev["admitted"] & ~ev["birth"])
-    again = idx[r.random(len(idx)) < sc.readmission_rate]
+    again = idx[r.random(len(idx)) < ctx.scenario.readmission_rate]
     q = len(again)
     gap = 1 + np.minimum(r.exponential(9, q), 29)
     via_ed = r.random(q) < 0.7
-    re_arrive = ev["disch"][again] + (gap * DAY).astype(np.int64)
-    re = {
+    return {
         "pat": ev["pat"][again],
         "kind": np.where(via_ed, 0, 2),
-        "arrive": re_arrive,
+        "arrive": ev["disch"][again] + (gap * DAY).astype(np.int64),
         "birth": np.zeros(q, bool),
         "src": np.where(via_ed, b"ED", b"REF").astype("S4"),
         "forced": np.ones(q, bool),
         "dept": np.where(ev["icu"][again], dept_index("MEDS"), ev["dept"][again]),
     }
-    re = _stays(ctx, r, re, pt)
-    ev = {key: np.concatenate([ev[key], re[key]]) for key in ev}
-    # --- keep episodes inside the window, registered, and not overlapping each other
-    ep_end = ev["disch"]  # the end of the last visit of the episode
+
+
+def _non_overlapping(ctx: Context, ev: dict) -> dict:
+    """The episodes inside the window, sorted by patient and arrival, none starting within
+    an hour of the end of the patient's previous one."""
     order = np.lexsort((ev["arrive"], ev["pat"]))
     ev = {key: v[order] for key, v in ev.items()}
-    ep_end = ep_end[order]
-    prev = group_prev_max(ev["pat"], ep_end)
-    keep = (ev["arrive"] > prev + HOUR) & (ev["arrive"] <= D * DAY - 1)
-    ev = {key: v[keep] for key, v in ev.items()}
-    return ev
+    prev = group_prev_max(ev["pat"], ev["disch"])  # the end of the last visit of the episode
+    keep = (ev["arrive"] > prev + HOUR) & (ev["arrive"] <= ctx.days * DAY - 1)
+    return {key: v[keep] for key, v in ev.items()}
 
 
 def _stays(ctx: Context, r: np.random.Generator, ev: dict, pt: dict) -> dict:
