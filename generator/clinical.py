@@ -235,67 +235,20 @@ def _rank_in_group(group: np.ndarray) -> np.ndarray:
 
 def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
 
-    sc = ctx.scenario
     r = ctx.rng("DIAG", block)
     t = icd_table()
-    vt = state["visit_type_idx"]
-    nv = len(vt)
     a_s, d_s = state["visit_admit_s"], state["visit_discharge_s"]
-    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
-    age_hi = state["visit_age_hi"]
-    inpt = vt == INPT
-    # admitting diagnosis: often the primary one, else another of the department's codes
+    inpt = state["visit_type_idx"] == INPT
     ia = np.flatnonzero(inpt)
-    adm_code = np.where(
-        r.random(len(ia)) < 0.5,
-        state["visit_prim_code"][ia],
-        pick_codes(r, dept[ia], female[ia], age[ia], a_s[ia] // DAY, ctx, age_hi=age_hi[ia]),
-    )
-    # secondary diagnoses, more with age and for inpatients
-    factor = np.select([vt == INPT, vt == EMER, vt == TELE, vt == OUTP], [1.8, 0.8, 0.5, 1.0], 1.0)
-    lam = (sc.secondary_diagnoses_base + sc.secondary_diagnoses_per_year_of_age * age) * factor
-    k = np.minimum(r.poisson(lam), 8)
-    sv = np.repeat(np.arange(nv), k)
-    s_code = pick_codes(
-        r, dept[sv], female[sv], age[sv], a_s[sv] // DAY, ctx, secondary=True, age_hi=age_hi[sv]
-    )
-    rows_visit = np.concatenate([np.arange(nv), sv, ia])
-    rows_code = np.concatenate([state["visit_prim_code"], s_code, adm_code])
-    rows_kind = np.concatenate(
-        [np.zeros(nv, np.int64), np.ones(len(sv), np.int64), np.full(len(ia), 2, np.int64)]
-    )  # 0 PRIM, 1 SECD, 2 ADMT
-    # a secondary code appears once per visit and never repeats the primary one
-    prim_of = state["visit_prim_code"][rows_visit]
-    keep = (rows_kind != 1) | ((rows_code >= 0) & (rows_code != prim_of))
-    rows_visit, rows_code, rows_kind = rows_visit[keep], rows_code[keep], rows_kind[keep]
-    order = np.lexsort((rows_code, rows_kind, rows_visit))
-    rows_visit, rows_code, rows_kind = rows_visit[order], rows_code[order], rows_kind[order]
-    dup = np.concatenate(
-        [
-            [False],
-            (rows_visit[1:] == rows_visit[:-1])
-            & (rows_code[1:] == rows_code[:-1])
-            & (rows_kind[1:] == 1)
-            & (rows_kind[:-1] == 1),
-        ]
-    )
-    rows_visit, rows_code, rows_kind = rows_visit[~dup], rows_code[~dup], rows_kind[~dup]
+    adm_code = _admitting_codes(ctx, r, state, ia)
+    sv, s_code = _secondary_codes(ctx, r, state)
+    rows_visit, rows_code, rows_kind = _diagnosis_rows(state, ia, adm_code, sv, s_code)
     n = len(rows_visit)
     seq = _rank_in_group(rows_visit) + 1  # PRIM 1, SECD 2.., ADMT last
     # dates: primary and admitting on the admission day, secondary any day of the visit
     when = np.where(rows_kind == 1, _within(r, a_s[rows_visit], d_s[rows_visit]), a_s[rows_visit])
     is_in = inpt[rows_visit]
-    poa = np.where(
-        rows_kind != 1,
-        b"Y",
-        np.where(
-            t["secondary"][rows_code],
-            np.where(r.random(n) < 0.9, b"Y", b"U"),
-            np.array([b"Y", b"N", b"U", b"W"])[
-                np.minimum(np.searchsorted([0.6, 0.9, 0.97], r.random(n), side="right"), 3)
-            ],
-        ),
-    )
+    poa = _present_on_admission(r, rows_code, rows_kind)
     ids = row_keys("DX", block, n, salt=14)
     state["diag_visit"] = rows_visit
     state["diag_id"] = ids
@@ -313,6 +266,89 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         "DIAG_BY_STFF_ID": state["visit_attending"][rows_visit],
         **audit(ctx, r, created),
     }
+
+
+def _admitting_codes(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any], ia: np.ndarray
+) -> np.ndarray:
+    """Admitting diagnosis of the inpatient visits ``ia``: often the primary one, else
+    another of the department's codes."""
+    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
+    day = state["visit_admit_s"][ia] // DAY
+    return np.where(
+        r.random(len(ia)) < 0.5,
+        state["visit_prim_code"][ia],
+        pick_codes(r, dept[ia], female[ia], age[ia], day, ctx, age_hi=state["visit_age_hi"][ia]),
+    )
+
+
+def _secondary_codes(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(visit, code or -1) of secondary diagnoses: more with age and for inpatients."""
+    sc = ctx.scenario
+    vt = state["visit_type_idx"]
+    dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
+    factor = np.select([vt == INPT, vt == EMER, vt == TELE, vt == OUTP], [1.8, 0.8, 0.5, 1.0], 1.0)
+    lam = (sc.secondary_diagnoses_base + sc.secondary_diagnoses_per_year_of_age * age) * factor
+    k = np.minimum(r.poisson(lam), 8)
+    sv = np.repeat(np.arange(len(vt)), k)
+    day = state["visit_admit_s"][sv] // DAY
+    s_code = pick_codes(
+        r, dept[sv], female[sv], age[sv], day, ctx, secondary=True, age_hi=state["visit_age_hi"][sv]
+    )
+    return sv, s_code
+
+
+def _diagnosis_rows(
+    state: dict[str, Any],
+    ia: np.ndarray,
+    adm_code: np.ndarray,
+    sv: np.ndarray,
+    s_code: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(visit, code, kind 0 PRIM / 1 SECD / 2 ADMT) of every diagnosis, sorted by visit and
+    kind; a secondary code appears once per visit and never repeats the primary one."""
+    nv = len(state["visit_type_idx"])
+    rows_visit = np.concatenate([np.arange(nv), sv, ia])
+    rows_code = np.concatenate([state["visit_prim_code"], s_code, adm_code])
+    rows_kind = np.concatenate(
+        [np.zeros(nv, np.int64), np.ones(len(sv), np.int64), np.full(len(ia), 2, np.int64)]
+    )
+    prim_of = state["visit_prim_code"][rows_visit]
+    keep = (rows_kind != 1) | ((rows_code >= 0) & (rows_code != prim_of))
+    rows_visit, rows_code, rows_kind = rows_visit[keep], rows_code[keep], rows_kind[keep]
+    order = np.lexsort((rows_code, rows_kind, rows_visit))
+    rows_visit, rows_code, rows_kind = rows_visit[order], rows_code[order], rows_kind[order]
+    dup = np.concatenate(
+        [
+            [False],
+            (rows_visit[1:] == rows_visit[:-1])
+            & (rows_code[1:] == rows_code[:-1])
+            & (rows_kind[1:] == 1)
+            & (rows_kind[:-1] == 1),
+        ]
+    )
+    return rows_visit[~dup], rows_code[~dup], rows_kind[~dup]
+
+
+def _present_on_admission(
+    r: np.random.Generator, rows_code: np.ndarray, rows_kind: np.ndarray
+) -> np.ndarray:
+    """Present-on-admission flag: Y for primary and admitting diagnoses; mostly Y for
+    chronic (secondary-marked) codes; Y, N, U or W for the others."""
+    n = len(rows_code)
+    return np.where(
+        rows_kind != 1,
+        b"Y",
+        np.where(
+            icd_table()["secondary"][rows_code],
+            np.where(r.random(n) < 0.9, b"Y", b"U"),
+            np.array([b"Y", b"N", b"U", b"W"])[
+                np.minimum(np.searchsorted([0.6, 0.9, 0.97], r.random(n), side="right"), 3)
+            ],
+        ),
+    )
 
 
 # ----------------------------------------------------------------------------- TRTM
