@@ -509,7 +509,8 @@ def _acute_visits(
     window_end = ctx.days * DAY - 1
     parts = {
         EMER: ev["kind"] == 0,
-        OBSV: ev["kind"] == 1,
+        # an observation patient still waiting for a bed when the window ends is not in yet
+        OBSV: (ev["kind"] == 1) & (ev["arrive"] <= window_end),
         INPT: ev["admitted"] & (ev["admit"] <= window_end),
     }
     fields = {  # per part: where each visit column comes from (a column of ev or a constant)
