@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from generator.core import largest_remainder
+
 DAY = 86_400
 HOUR = 3_600
 OPEN_END = np.int64(2**34)  # "still in the bed when the window ends"
@@ -118,14 +120,7 @@ def _beds_for(census: np.ndarray, occupancy: float) -> np.ndarray:
     """Whole beds per department for the target occupancy, in total and (by largest
     remainder) department by department; a department with a tiny load may get none and
     borrow another's beds."""
-    total = max(2, round(census.sum() / occupancy))
-    if census.sum() <= 0:
-        return np.zeros(len(census), dtype=np.int64)
-    exact = census / census.sum() * total
-    beds = np.floor(exact).astype(np.int64)
-    order = np.lexsort((np.arange(len(census)), -(exact - beds)))
-    beds[order[: total - int(beds.sum())]] += 1
-    return beds
+    return largest_remainder(census, max(2, round(census.sum() / occupancy)))
 
 
 # ----------------------------------------------------------------------------- allocation

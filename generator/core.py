@@ -115,6 +115,19 @@ def audit(ctx: Context, rng_: np.random.Generator, created: np.ndarray) -> dict[
     return {"REC_CRTD_TS": created, "REC_UPDT_TS": updated}
 
 
+def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+    """Whole counts in proportion to ``weights`` that add up to ``total`` (the largest
+    remainders, then the lowest index, get the units left over); zeros when the weights are."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.sum() <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    exact = weights / weights.sum() * total
+    counts = np.floor(exact).astype(np.int64)
+    order = np.lexsort((np.arange(len(weights)), -(exact - counts)))
+    counts[order[: total - int(counts.sum())]] += 1
+    return counts
+
+
 # ----------------------------------------------------------------------------- time
 
 

@@ -15,7 +15,7 @@ from faker.providers.person.en_US import Provider as FakerPerson
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, flag, keys
-from generator.core import Context, audit, department_ids
+from generator.core import Context, audit, department_ids, largest_remainder
 from generator.identifiers import fictional_phone, never_issued_ssn, npi_numbers
 
 SECONDS_PER_DAY = 86_400
@@ -192,14 +192,9 @@ def _providers_needed(ctx: Context, code: str, d: int) -> int | None:
 def _split(ref: np.ndarray, total: int) -> np.ndarray:
     """``total`` people over roles in proportion to ``ref`` (largest remainder), at least one
     of the department's main role (its largest reference count)."""
-    out = np.zeros(len(ref), dtype=np.int64)
+    out = largest_remainder(ref, max(total, 1))
     if ref.sum() <= 0:
         return out
-    total = max(total, 1)
-    exact = ref / ref.sum() * total
-    out = np.floor(exact).astype(np.int64)
-    order = np.lexsort((np.arange(len(ref)), -(exact - out)))
-    out[order[: total - int(out.sum())]] += 1
     main = int(np.argmax(ref))
     if out[main] == 0:
         out[main] = 1

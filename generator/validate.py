@@ -79,37 +79,31 @@ def day(option: str):
     return parse
 
 
-def workers(text: str) -> int:
-    message = f"--workers must be a whole number from 1 to {WORKERS_MAX}, got {text!r}"
+def _whole_number(text: str, message: str, lo: int, hi: int | None) -> int:
+    """``text`` as a whole number from ``lo`` to ``hi`` (no upper bound when None)."""
     try:
         value = int(text)
     except ValueError:
         raise _type_error(message) from None
-    if not 1 <= value <= WORKERS_MAX:
+    if value < lo or (hi is not None and value > hi):
         raise _type_error(message)
     return value
+
+
+def workers(text: str) -> int:
+    message = f"--workers must be a whole number from 1 to {WORKERS_MAX}, got {text!r}"
+    return _whole_number(text, message, 1, WORKERS_MAX)
 
 
 def parts(text: str) -> int:
     message = f"--parts must be a whole number from 1 to {PARTS_MAX}, got {text!r}"
-    try:
-        value = int(text)
-    except ValueError:
-        raise _type_error(message) from None
-    if not 1 <= value <= PARTS_MAX:
-        raise _type_error(message)
-    return value
+    return _whole_number(text, message, 1, PARTS_MAX)
 
 
 def part(text: str) -> int:
+    # its upper bound, --parts, is checked with the other options (check_parts)
     message = f"--part must be a whole number from 1 to --parts, got {text!r}"
-    try:
-        value = int(text)
-    except ValueError:
-        raise _type_error(message) from None
-    if value < 1:
-        raise _type_error(message)
-    return value
+    return _whole_number(text, message, 1, None)
 
 
 def check_parts(parts_: int, part_: int, fmt: str) -> None:
