@@ -1,15 +1,19 @@
-"""The generation engine: master data, then patient blocks, then whole-hospital roll-ups.
+"""The generation engine: it owns the pipeline, in three passes (docs/engine.md).
 
-1. Master data (departments, staff, rooms, equipment, vendors, supplies, medicines,
-   allergens) is small and generated whole, each table from its own random stream.
-2. Patients are simulated in blocks of ``BLOCK_PATIENTS``. A block holds everything that
-   belongs to its patients (their allergies, policies and, as the simulation grows, their
-   care and bills), drawn from streams keyed by (seed, table, block). Blocks are
-   independent, so workers can build them in any order; they are written in block order,
-   so the files never depend on the number of workers.
-3. Roll-ups that need the whole hospital (daily inventory, vendor invoices) come last.
+1. Master data that does not depend on the patients (vendors, allergens, medicines,
+   supplies), each table from its own random stream.
+2. Pass (a): every block of ``BLOCK_PATIENTS`` patients draws what its patients will ask of
+   the hospital (``scheduling.demand``), in parallel, as compact requests. The hospital is
+   sized to that demand (``capacity.plan``), then its staff, departments, rooms and
+   equipment are built.
+3. Pass (b): one hospital-wide, time-ordered pass allocates beds, ED bays and clinic slots
+   to every block's requests (``capacity.allocate``) and sums the daily clinical volume.
+4. Pass (c): each block writes its rows (``block_steps``), in parallel, written in block
+   order, so the files never depend on the number of workers; with ``--parts`` only the
+   part's blocks. Then the roll-ups driven by the daily volume (inventory, vendor invoices).
 
-The block size is part of the output's definition: changing it changes the data.
+Random streams are keyed by (seed, table, block). The block size is part of the output's
+definition: changing it changes the data.
 """
 
 from __future__ import annotations

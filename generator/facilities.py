@@ -12,7 +12,6 @@ from generator.columns import Masked, cat, choice, digits, keys
 from generator.core import Context, audit, department_ids
 from generator.identifiers import fictional_phone
 
-ROOM_TYPES = ("exam", "ward", "priv", "icu", "or", "edby", "imgn", "lab")
 # beds per room and the daily rate range (dollars) of each room type
 DAILY_RATE = {"ward": (1_900, 2_600), "priv": (2_800, 3_600), "icu": (6_500, 9_500)}
 

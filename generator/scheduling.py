@@ -54,10 +54,6 @@ from generator.core import (
 )
 from generator.people import ALLERGY_RECORDERS, employed_staff
 
-SLOT_SECONDS = 1_800
-SLOTS_PER_DAY = 18  # 08:00 .. 17:00
-CLINIC_OPEN = 8 * HOUR
-
 APPT_TYPES = np.array([b"NEW", b"FLUP", b"ANNL", b"CONS", b"PROC", b"TELE"])
 APPT_TYPE_SHARES = (0.25, 0.42, 0.13, 0.10, 0.10)  # of in-person appointments
 APPT_REASON_PREFIX = np.array(
@@ -97,7 +93,6 @@ ELECTIVE_DEPTS = {
     "NEUR": 4,
     "ONCO": 6,
 }
-BED_CLASSES = {b"WARD": 0, b"PRIV": 0, b"ICU": 1, b"EDBY": 2}  # 0 general, 1 ICU, 2 ED bay
 
 
 def clinic_providers(ctx: Context) -> capacity.Providers:
@@ -735,8 +730,6 @@ def _visit_columns(
         visit_female=state["demand"]["pt"]["female"][vis["pat"]],
         visit_nights=np.where(ip, nights, 0),
         appt_id=aid,
-        bed_unplaced=int((np.isin(vis["type"], [OBSV, INPT]) & (room < 0)).sum()),
-        ed_hallway=int((ed & (room < 0)).sum()),
     )
     from_appt = vis["appt"] >= 0
     rv2 = ctx.rng("VIST.audit", block)
