@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from generator import __version__, interrupts, validate, verify
+from generator import __version__, defects, interrupts, validate, verify
 from generator.engine import Options, generate
 from generator.folder import FolderError, SwitchFailed
 from generator.progress import Progress, summary
@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSON file overriding realism rates of the default scenario (generator/scenario.py)",
     )
     p.add_argument(
+        "--defects",
+        metavar="PROFILE",
+        default="none",
+        help="dirty data on purpose: none, light, realistic, heavy or a JSON file of rates "
+        "per defect type; each defect is logged in defects.csv (docs/defects.md; default: none)",
+    )
+    p.add_argument(
         "--verify",
         metavar="DIR",
         default=None,
@@ -117,6 +124,7 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         validate.check_window(args.start_date, args.end_date)
         validate.check_parts(args.parts, args.part, args.format)
         scenario = _scenario(args.scenario)
+        dirty = _defects(args.defects, args.format)
         out = validate.check_out(args.out)
         validate.check_space(
             out, validate.estimated_bytes(args.scale, args.start_date, args.end_date)
@@ -134,7 +142,18 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         scenario=scenario,
         parts=args.parts,
         part=args.part,
+        defects=dirty,
     )
+
+
+def _defects(text: str, fmt: str) -> defects.Profile | None:
+    try:
+        chosen = defects.profile(text)
+    except ValueError as exc:
+        raise validate.InputError(str(exc)) from None
+    if chosen is not None and fmt != "csv":
+        raise validate.InputError("--defects needs --format csv: a dirty date column is text")
+    return chosen
 
 
 def _scenario(path: str | None) -> Scenario:

@@ -50,6 +50,7 @@ class Options:
     scenario: Scenario = field(default_factory=Scenario)
     parts: int = 1  # split the patient blocks into this many parts...
     part: int = 1  # ...and write this one (1-based)
+    defects: Any = None  # a defects.Profile: dirty data on purpose (None: clean)
 
 
 class Context:

@@ -32,6 +32,7 @@ from generator import (
     capacity,
     clinical,
     columns,
+    defects,
     facilities,
     people,
     pharmacy,
@@ -47,6 +48,7 @@ __all__ = ["BLOCK_PATIENTS", "PATIENTS_PER_SCALE", "Context", "Options", "genera
 Progress = Callable[[str, int], None]
 
 
+_TABLES = {**registry.TABLES, defects.CODE: defects.LOG}  # the 22 tables and the defect log
 MASTER_BEFORE_DEMAND = ("VNDR", "ALGY", "MDCN", "SPLY")
 MASTER_AFTER_DEMAND = ("STFF", "DPMT", "ROMS", "EQPM")  # sized to the demand
 
@@ -128,11 +130,11 @@ def _block(ctx: Context, block: int) -> dict[str, Chunk]:
     state["allocation"] = ctx.allocation[block]
     for code, step in block_steps():
         state["columns"][code] = step(ctx, block, state)
-    chunks = {}
-    for code, cols in state["columns"].items():
-        table = registry.TABLES[code]
-        chunks[code] = prepare(table, columns.build(table, cols), ctx.opts.fmt)
-    return chunks
+    built = {c: columns.build(registry.TABLES[c], cols) for c, cols in state["columns"].items()}
+    if ctx.opts.defects:  # dirty data on purpose, logged in defects.csv (generator/defects.py)
+        built = defects.inject_block(ctx.opts.defects, ctx.seed, block, built)
+    strict = not ctx.opts.defects  # a dirty column may be text (dates in mixed formats)
+    return {c: prepare(_TABLES[c], data, ctx.opts.fmt, strict) for c, data in built.items()}
 
 
 def _rollups(ctx: Context) -> Iterator[tuple[str, pa.Table]]:
@@ -196,7 +198,7 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
         blocks = part_blocks(ctx.n_blocks, opts.parts, opts.part)
         for chunks in _in_order(lambda b: _block(ctx, b), blocks, opts.workers):
             for code, chunk in chunks.items():
-                output.append(registry.TABLES[code], chunk)
+                output.append(_TABLES[code], chunk)
                 if progress:
                     progress(code, chunk.rows)
         if whole:
@@ -204,6 +206,8 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
                 write(code, table)
         for table in registry.TABLES.values():  # every table has a file, even if empty
             output.sink(table)
+        if opts.defects:
+            output.sink(defects.LOG)
         meta = {
             "generator_version": __version__,
             "seed": opts.seed,
@@ -213,6 +217,8 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
             "block_patients": BLOCK_PATIENTS,
             "scenario": dataclasses.asdict(opts.scenario),
         }
+        if opts.defects:
+            meta["defects"] = opts.defects.describe()
         if opts.parts > 1:
             meta.update(parts=opts.parts, part=opts.part, blocks=[blocks.start, blocks.stop])
         return output.commit(meta)

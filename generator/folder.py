@@ -31,7 +31,7 @@ LOCK_SUFFIX = ".ehp-lock"
 NEW_MARK = ".ehp-new-"
 OLD_MARK = ".ehp-old-"
 LEGACY_TMP = ".ehp-tmp-"  # temporary files of earlier versions, inside the folder
-OUR_FILE = re.compile(r"manifest\.json|ehp_[a-z]+\.(csv|parquet)")
+OUR_FILE = re.compile(r"manifest\.json|defects\.csv|ehp_[a-z]+\.(csv|parquet)")
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 

@@ -78,6 +78,8 @@ def differences(found: dict, wanted: dict) -> list[str]:
     ]
     if found.get("scenario") != wanted["scenario"]:
         diffs.append("a custom --scenario instead of the default")
+    if found.get("defects"):  # written by --defects: dirty data on purpose
+        diffs.append(f"defects ({found['defects'].get('profile')}) instead of clean data")
     return diffs
 
 

@@ -64,6 +64,9 @@ BAD_ARGS = [
     (["--parts", "2", "--part", "3"], "--part must be from 1 to --parts (2), got 3"),
     (["--part", "0"], "--part must be a whole number"),
     (["--parts", "2", "--format", "parquet"], "--parts needs --format csv"),
+    (["--defects", "filthy"], "--defects must be one of none, light, realistic, heavy"),
+    (["--defects", "realistic", "--format", "parquet"], "--defects needs --format csv"),
+    (["--defects", "/no/such/rates.json"], "--defects '/no/such/rates.json' cannot be read"),
     (["--bogus"], "--bogus"),
     (["--scale"], "--scale"),
 ]
@@ -150,6 +153,30 @@ def test_bad_scenario_file_is_refused(main, previous, tmp_path, content, expecte
     res = main(*SMALL, "--scenario", str(scenario), "--out", str(previous))
     _refused_and_untouched(res, expected, previous, before, parent)
     assert "--scenario" in res.stderr
+
+
+# --defects files of rates: (file content, what the line must name)
+BAD_DEFECT_FILES = [
+    ('{"wrong_sign": 0.5}', "wrong_sign must be a rate from 0 to 0.2, got 0.5"),
+    ('{"wrong_sign": -0.1}', "wrong_sign must be a rate"),
+    ('{"wrong_sign": NaN}', "wrong_sign must be a rate"),
+    ('{"wrong_sign": true}', "wrong_sign must be a rate"),
+    ('{"wrong_sign": "1%"}', "wrong_sign must be a rate"),
+    ('{"typos": 0.1}', "unknown defect type 'typos'"),
+    ("[0.1]", "must hold a JSON object of defect types to rates"),
+    ("{}", "must hold a JSON object"),
+    ('{"wrong_sign": 0.1', "is not valid JSON"),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), BAD_DEFECT_FILES)
+def test_bad_defects_file_is_refused(main, previous, tmp_path, content, expected):
+    rates = tmp_path / "rates.json"
+    rates.write_text(content)
+    before, parent = snapshot(previous), listing(previous.parent)
+    res = main(*SMALL, "--defects", str(rates), "--out", str(previous))
+    _refused_and_untouched(res, expected, previous, before, parent)
+    assert "--defects" in res.stderr
 
 
 def test_scenario_that_is_not_utf8_or_missing_is_refused(main, previous, tmp_path):
