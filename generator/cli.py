@@ -26,6 +26,11 @@ from generator.folder import FolderError, SwitchFailed
 from generator.progress import Progress, summary
 from generator.scenario import Scenario
 
+DEFECTS_HELP = (
+    "dirty data on purpose: none, light, realistic, heavy or a JSON file of rates per defect "
+    "type; each defect is logged in defects.csv (docs/defects.md; default: none)"
+)
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
@@ -99,13 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="JSON file overriding realism rates of the default scenario (generator/scenario.py)",
     )
-    p.add_argument(
-        "--defects",
-        metavar="PROFILE",
-        default="none",
-        help="dirty data on purpose: none, light, realistic, heavy or a JSON file of rates "
-        "per defect type; each defect is logged in defects.csv (docs/defects.md; default: none)",
-    )
+    p.add_argument("--defects", metavar="PROFILE", default="none", help=DEFECTS_HELP)
     p.add_argument(
         "--verify",
         metavar="DIR",
