@@ -23,6 +23,7 @@ medicine's own (which fits its form); only given doses are charged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -111,9 +112,8 @@ def pick_codes(
 
     t = icd_table()
     n = len(dept)
-    out = np.full(n, -1, dtype=np.int64)
     if not n:
-        return out
+        return np.full(n, -1, dtype=np.int64)
     amp = ctx.scenario.respiratory_winter_amplitude
     doy = day_of_year(np.asarray(day, dtype=np.int64), ctx)
     season = 1 + amp * np.cos(2 * np.pi * (doy - 15) / 365.25)
@@ -121,23 +121,59 @@ def pick_codes(
     years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
     years_hi = years if age_hi is None else np.clip(np.floor(age_hi).astype(np.int64), 0, MAX_AGE)
     u = r.random(n)
-    fb = int(np.flatnonzero(t["fallback"])[0])
-    for lo in range(0, n, 4096):
-        sl = slice(lo, min(n, lo + 4096))
-        ok = t["dept_mask"][dept[sl]]
+    by_sex = (t["male_ok"], t["female_ok"])
+    female = np.asarray(female, dtype=bool)
+
+    def candidates(key: int) -> np.ndarray:
+        d, f = divmod(key, 2)
         # secondary picks may use any code marked secondary; primary ones never the fallback
-        extra = t["secondary"] if secondary else np.zeros_like(t["secondary"])
-        ok = (ok | extra[None, :]) & ~(t["fallback"][None, :] & (not secondary))
-        ok &= np.where(female[sl, None], t["female_ok"][None, :], t["male_ok"][None, :])
-        ok &= (t["min_age"][None, :] <= years[sl, None]) & (
-            t["max_age"][None, :] >= years_hi[sl, None]
+        fits = (
+            t["dept_mask"][d] | t["secondary"] if secondary else t["dept_mask"][d] & ~t["fallback"]
         )
-        w = ok * t["weight"][None, :]
-        w = np.where(t["seasonal"][None, :], w * season[sl, None], w)
-        cdf = np.cumsum(w, axis=1)
-        total = cdf[:, -1]
-        idx = np.minimum((cdf <= (u[sl] * total)[:, None]).sum(axis=1), len(t["code"]) - 1)
-        out[sl] = np.where(total > 0, idx, -1 if secondary else fb)
+        return np.flatnonzero(fits & by_sex[f])
+
+    def weights(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        ok = (t["min_age"][cols] <= years[rows, None]) & (
+            t["max_age"][cols] >= years_hi[rows, None]
+        )
+        w = ok * t["weight"][cols]
+        return np.where(t["seasonal"][cols], w * season[rows, None], w)
+
+    key = np.asarray(dept, dtype=np.int64) * 2 + female
+    out = weighted_draw(u, key, candidates, weights, len(t["code"]))
+    if not secondary:
+        out[out < 0] = int(np.flatnonzero(t["fallback"])[0])
+    return out
+
+
+def weighted_draw(
+    u: np.ndarray,
+    key: np.ndarray,
+    candidates: Callable[[int], np.ndarray],
+    weights: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    n_columns: int,
+    chunk: int = 4096,
+) -> np.ndarray:
+    """Per row, the column of ``n_columns`` at which the running sum of the row's weights
+    first exceeds ``u`` times their total (the last column if none does); -1 where the total
+    is zero. Rows of one ``key`` share their ``candidates`` columns, and ``weights(rows,
+    cols)`` gives their weights there; every other column weighs zero, so leaving it out
+    changes no partial sum: the draw is the one a cumulative sum over all the columns makes,
+    at a fraction of its cost."""
+    out = np.full(len(u), -1, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    groups, starts = np.unique(key[order], return_index=True)
+    for g, lo, hi in zip(groups, starts, [*starts[1:], len(order)], strict=True):
+        cols = candidates(int(g))
+        if not len(cols):
+            continue
+        for at in range(lo, hi, chunk):
+            rows = order[at : min(hi, at + chunk)]
+            cdf = np.cumsum(weights(rows, cols), axis=1)
+            total = cdf[:, -1]
+            below = (cdf <= (u[rows] * total)[:, None]).sum(axis=1)
+            idx = np.where(below < len(cols), cols[np.minimum(below, len(cols) - 1)], n_columns - 1)
+            out[rows] = np.where(total > 0, idx, -1)
     return out
 
 
@@ -182,24 +218,26 @@ def _pick_procedures(r: np.random.Generator, dept, vtype, female, age, types: tu
     one of ``types``; -1 where none fits."""
     t = procedure_table()
     n = len(dept)
-    out = np.full(n, -1, dtype=np.int64)
     if not n:
-        return out
+        return np.full(n, -1, dtype=np.int64)
     type_ok = np.isin(t["type"], types)
     years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
     u = r.random(n)
-    for lo in range(0, n, 8192):
-        sl = slice(lo, min(n, lo + 8192))
-        ok = t["dept_mask"][dept[sl]] & t["visit_mask"][vtype[sl]] & type_ok[None, :]
-        ok &= np.where(female[sl, None], t["female_ok"][None, :], t["male_ok"][None, :])
-        ok &= (t["min_age"][None, :] <= years[sl, None]) & (
-            t["max_age"][None, :] >= years[sl, None]
-        )
-        cdf = np.cumsum(ok * t["weight"][None, :], axis=1)
-        total = cdf[:, -1]
-        idx = np.minimum((cdf <= (u[sl] * total)[:, None]).sum(axis=1), len(t["code"]) - 1)
-        out[sl] = np.where(total > 0, idx, -1)
-    return out
+    by_sex = (t["male_ok"], t["female_ok"])
+    n_types = len(VISIT_TYPES)
+
+    def candidates(key: int) -> np.ndarray:
+        d, rest = divmod(key, 2 * n_types)
+        v, f = divmod(rest, 2)
+        return np.flatnonzero(t["dept_mask"][d] & t["visit_mask"][v] & type_ok & by_sex[f])
+
+    def weights(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        ok = (t["min_age"][cols] <= years[rows, None]) & (t["max_age"][cols] >= years[rows, None])
+        return ok * t["weight"][cols]
+
+    female = np.asarray(female, dtype=bool)
+    key = (np.asarray(dept, dtype=np.int64) * n_types + np.asarray(vtype)) * 2 + female
+    return weighted_draw(u, key, candidates, weights, len(t["code"]))
 
 
 def _within(r: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
