@@ -1,0 +1,28 @@
+"""The column helpers the output path is built on, against plain Python: digits (looked up
+four at a time) and the NumPy -> Arrow conversion of every kind of column."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from generator.columns import digits
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 8, 9, 10, 12, 15])
+def test_digits_are_the_last_width_digits(width):
+    r = np.random.default_rng(width)
+    x = np.concatenate(
+        [
+            r.integers(0, 10**width, 500),
+            r.integers(10**width, 10**16, 100),  # wider: only the last digits are kept
+            [0, 10**width - 1, 7],
+        ]
+    )
+    got = digits(x, width)
+    assert got.dtype == np.dtype(f"S{width}")
+    assert [v.decode() for v in got] == [f"{v % 10**width:0{width}d}" for v in x.tolist()]
+
+
+def test_digits_of_nothing():
+    assert digits(np.zeros(0, dtype=np.int64), 10).shape == (0,)
