@@ -73,7 +73,12 @@ def permuted(index: np.ndarray, width: int, salt: int) -> np.ndarray:
 
 def keys(prefix: str, index: np.ndarray, width: int, salt: int = 0) -> np.ndarray:
     """String keys like ``PT04711234``: a prefix plus a permutation of the row's index."""
-    return cat(prefix, digits(permuted(index, width, salt), width))
+    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    tail = digits(permuted(index, width, salt), width)
+    out = np.empty((len(tail), len(head) + width), dtype=np.uint8)
+    out[:, : len(head)] = head
+    out[:, len(head) :] = tail.view(np.uint8).reshape(len(tail), width)
+    return out.view(f"S{len(head) + width}").ravel()
 
 
 def _decimal(units: np.ndarray, dtype: pa.Decimal128Type) -> pa.Array:

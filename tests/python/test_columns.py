@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generator.columns import digits
+from generator.columns import digits, keys, permuted
 
 
 @pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 8, 9, 10, 12, 15])
@@ -26,3 +26,12 @@ def test_digits_are_the_last_width_digits(width):
 
 def test_digits_of_nothing():
     assert digits(np.zeros(0, dtype=np.int64), 10).shape == (0,)
+
+
+@pytest.mark.parametrize("prefix", ["PT", "", "CLM"])
+def test_keys_are_the_prefix_then_the_permuted_index(prefix):
+    index = np.arange(0, 3_000_000, 1_001)
+    got = keys(prefix, index, 10, salt=3)
+    want = [f"{prefix}{v:010d}" for v in permuted(index, 10, 3).tolist()]
+    assert [v.decode() for v in got] == want
+    assert len(set(want)) == len(index)
