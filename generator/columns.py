@@ -89,6 +89,25 @@ def _decimal(units: np.ndarray, dtype: pa.Decimal128Type) -> pa.Array:
     return pa.Array.from_buffers(dtype, len(units), [None, pa.py_buffer(words.tobytes())])
 
 
+def _string_array(arr: np.ndarray) -> pa.Array:
+    """An Arrow string array of a NumPy bytes array. When every value fills the width (keys,
+    codes) the NumPy buffer is the Arrow data as it is, with offsets every ``width`` bytes;
+    otherwise pyarrow strips the padding, value by value."""
+    n, width = len(arr), arr.dtype.itemsize
+    if n and width and (n + 1) * width < 2**31:
+        arr = np.ascontiguousarray(arr)
+        chars = arr.view(np.uint8).reshape(n, width)
+        if chars[:, -1].all():  # no value ends in padding
+            offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+            out = pa.Array.from_buffers(
+                pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(arr)]
+            )
+            if chars.max() >= 128:  # not ASCII: check it is UTF-8, as the cast does
+                out.validate(full=True)
+            return out
+    return pa.array(arr, pa.binary()).cast(pa.string())
+
+
 def to_arrow(value: Any, kind: str, arrow_type: pa.DataType) -> pa.Array:
     if isinstance(value, Masked):
         arr = to_arrow(value.values, kind, arrow_type)
@@ -102,7 +121,7 @@ def to_arrow(value: Any, kind: str, arrow_type: pa.DataType) -> pa.Array:
     arr = np.asarray(value)
     if kind in ("str", "flag"):
         if arr.dtype.kind == "S":
-            return pa.array(arr, pa.binary()).cast(pa.string())
+            return _string_array(arr)
         return pa.array(arr, pa.string())
     if kind == "int":
         return pa.array(arr.astype(np.int64))

@@ -4,9 +4,10 @@ four at a time) and the NumPy -> Arrow conversion of every kind of column."""
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
-from generator.columns import digits, keys, permuted
+from generator.columns import digits, keys, permuted, to_arrow
 
 
 @pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 8, 9, 10, 12, 15])
@@ -35,3 +36,27 @@ def test_keys_are_the_prefix_then_the_permuted_index(prefix):
     want = [f"{prefix}{v:010d}" for v in permuted(index, 10, 3).tolist()]
     assert [v.decode() for v in got] == want
     assert len(set(want)) == len(index)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["PT0000000001", "PT0000000002"],  # every value fills the width
+        ["OUTP", "INPT", "ED", ""],  # padded
+        ["Sjögren syndrome", "Ménière disease"],  # UTF-8, padded
+        ["éé", "abcd"],  # UTF-8 filling the width (4 bytes each)
+        ["a\x00b", "abc"],  # a NUL inside a value stays
+        [],
+    ],
+)
+def test_bytes_become_the_same_arrow_strings(values):
+    arr = np.array([v.encode() for v in values], dtype="S") if values else np.zeros(0, "S4")
+    got = to_arrow(arr, "str", pa.string())
+    got.validate(full=True)
+    assert got.type == pa.string()
+    assert got.to_pylist() == values
+
+
+def test_bytes_that_are_not_utf8_are_refused():
+    with pytest.raises(pa.ArrowInvalid):
+        to_arrow(np.array([b"\xff\xfe", b"ab"]), "str", pa.string())
