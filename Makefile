@@ -16,7 +16,7 @@ LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
 
-.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures bench build-postgres build-spark FORCE
+.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism bench build-postgres build-spark FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
@@ -29,6 +29,7 @@ help:
 	@echo "make generate   regenerate the CSVs in $(OUT)"
 	@echo "make docs       dbt docs as one offline page (target/static_index.html) and the ERD redrawn"
 	@echo "make docs-serve serve the docs on http://127.0.0.1:$(DOCS_PORT)/static_index.html"
+	@echo "make realism    the realism figures (figure, target, measured) of fresh extracts: scale 1, seeds 2026 and 7"
 	@echo "make bench      benchmark generator and loaders at scales 0.1, 1, 10 (BENCH_SCALES=0.1,1 to limit)"
 	@echo "make clean      remove generated data, the database and dbt artifacts"
 
@@ -138,6 +139,15 @@ docs-serve:
 	test -f target/static_index.html || $(MAKE) docs
 	@echo "Serving http://127.0.0.1:$(DOCS_PORT)/static_index.html (Ctrl-C stops)"
 	$(BIN)/python -m http.server $(DOCS_PORT) --bind 127.0.0.1 --directory target
+
+# Figures, not tests: the realism figures of issue 11 and docs/realism.md (prevalence,
+# recurrence, indications, code breadth, payments, people, rates by band), each with its
+# target, from extracts generated in a temporary folder (REALISM_SEEDS, REALISM_SCALE), or
+# from an existing one (REALISM_DIR=seeds/ehp).
+REALISM_SEEDS ?= 2026,7
+REALISM_SCALE ?= 1
+realism: $(BIN)/.installed
+	$(BIN)/python scripts/realism_report.py $(or $(REALISM_DIR),--scale $(REALISM_SCALE) --seeds $(REALISM_SEEDS))
 
 # Figures, not tests: generator speed and memory, dbt seed vs the DuckDB loader, the full
 # build at scale 10. Writes bench/results.md (and README's table on a full run); data in a

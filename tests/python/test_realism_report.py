@@ -1,0 +1,114 @@
+"""The realism report (scripts/realism_report.py, docs/realism.md): its figures equal the same
+figures computed another way (plain Python over the CSV files), its targets judge as they
+say, and it refuses a folder that holds no extract."""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+from realism_report import FALLING, RISING, at_most, between, measure, near_each, report, targets
+
+
+def _rows(folder: Path, code: str) -> list[dict[str, str]]:
+    with (folder / f"ehp_{code}.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def figures(small_run):
+    return measure(small_run)
+
+
+def test_every_target_has_a_figure_and_a_row(small_run):
+    scenario = json.loads((small_run / "manifest.json").read_text())["scenario"]
+    rows = report(small_run)
+    assert len(rows) == len(targets(scenario))
+    assert {ok for *_, ok in rows} <= {"yes", "NO", "-"}
+
+
+def test_code_breadth_is_counted_from_the_diagnoses(small_run, figures):
+    codes = [r["DIAG_ICD10_CD"] for r in _rows(small_run, "diag")]
+    counts = defaultdict(int)
+    for c in codes:
+        counts[c] += 1
+    assert figures["icd_distinct_codes"] == len(counts)
+    assert figures["icd_top_code_share"] == pytest.approx(max(counts.values()) / len(codes))
+
+
+def test_insurer_delays_are_days_from_bill_to_payment(small_run, figures):
+    bill_day = {b["BILL_ID"]: date.fromisoformat(b["BILL_DT"]) for b in _rows(small_run, "bill")}
+    days = [
+        (date.fromisoformat(p["PMNT_DT"]) - bill_day[p["BILL_ID"]]).days
+        for p in _rows(small_run, "pmnt")
+        if p["PMNT_PYR_TYP_CD"] == "INSR"
+    ]
+    assert figures["insurer_days_median"] == pytest.approx(statistics.median(days))
+    assert figures["insurer_paid_after_90_days"] == pytest.approx(
+        sum(d > 90 for d in days) / len(days)
+    )
+
+
+def test_allergy_and_phone_figures_are_shares_of_all_patients(small_run, figures):
+    patients = _rows(small_run, "patn")
+    pcn_allergens = {a["ALGY_ID"] for a in _rows(small_run, "algy") if a["ALGY_DRUG_CLS_CD"] == "PENICILLIN"}  # fmt: skip
+    allergies = _rows(small_run, "ptal")
+    pcn = {a["PATN_ID"] for a in allergies if a["ALGY_ID"] in pcn_allergens and a["PTAL_STS_CD"] == "ACTV"}  # fmt: skip
+    assert figures["penicillin_allergy_rate"] == pytest.approx(len(pcn) / len(patients))
+    assert figures["any_allergy_rate"] == pytest.approx(
+        len({a["PATN_ID"] for a in allergies}) / len(patients)
+    )
+    homes = defaultdict(set)
+    for p in patients:
+        homes[p["PATN_PHN_NO"]].add((p["PATN_ADDR_LN1"], p["PATN_CITY_NM"], p["PATN_ZIP_CD"]))
+    shared = sum(len(homes[p["PATN_PHN_NO"]]) > 1 for p in patients)
+    assert figures["phone_shared_outside_household"] == pytest.approx(shared / len(patients))
+
+
+def test_biguanides_without_a_diabetes_code_are_counted_by_patient(small_run, figures):
+    visit_patient = {v["VIST_ID"]: v["PATN_ID"] for v in _rows(small_run, "vist")}
+    biguanides = {m["MDCN_ID"] for m in _rows(small_run, "mdcn") if m["MDCN_DRUG_CLS_CD"] == "BIGUANIDE"}  # fmt: skip
+    given = {
+        visit_patient[d["VIST_ID"]]
+        for d in _rows(small_run, "tmmd")
+        if d["MDCN_ID"] in biguanides and d["TMMD_STS_CD"] == "GIVN"
+    }
+    prefixes = ("E08", "E09", "E10", "E11", "E13", "O24", "R73", "E28.2")
+    diabetic = {
+        visit_patient[d["VIST_ID"]]
+        for d in _rows(small_run, "diag")
+        if d["DIAG_ICD10_CD"].startswith(prefixes)
+    }
+    assert given, "the run has no biguanide doses: the figure cannot be checked"
+    assert figures["biguanide_without_diabetes"] == pytest.approx(
+        len(given - diabetic) / len(given)
+    )
+
+
+def test_targets_judge_as_they_say():
+    assert between(0.1, 0.2).check(0.15) and not between(0.1, 0.2).check(0.25)
+    assert not between(0.1, 0.2).check(None)
+    assert at_most(0.005).check(0.0) and not at_most(0.005).check(0.01)
+    assert RISING.check((0.1, 0.2, 0.3)) and not RISING.check((0.1, 0.1, 0.3))
+    assert FALLING.check((0.3, 0.2)) and not FALLING.check((0.2, 0.3))
+    assert not RISING.check((0.1, None))
+    near = near_each((0.1, 0.5))
+    assert near.check((0.07, 0.7)) and not near.check((0.05, 0.5))
+
+
+def test_a_folder_without_an_extract_is_refused_in_one_line(tmp_path):
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "realism_report.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and "manifest.json" in res.stderr
