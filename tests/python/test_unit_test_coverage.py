@@ -48,16 +48,19 @@ def models_with_logic(models: Path = MODELS) -> dict[str, list[str]]:
     return {name: kinds for name, kinds in found.items() if kinds}
 
 
-def unit_tested_models(models: Path = MODELS) -> set[str]:
-    """The models that at least one `unit_tests:` entry in the project's YAML tests."""
-    tested = set()
-    for path in models.rglob("*.yml"):
+def unit_tests(models: Path = MODELS) -> list[dict]:
+    """Every `unit_tests:` entry in the project's YAML files."""
+    found = []
+    for path in sorted(models.rglob("*.yml")):
         text = path.read_text()
-        if "unit_tests:" not in text:
-            continue
-        for test in (yaml.safe_load(text) or {}).get("unit_tests") or []:
-            tested.add(test["model"])
-    return tested
+        if "unit_tests:" in text:
+            found += (yaml.safe_load(text) or {}).get("unit_tests") or []
+    return found
+
+
+def unit_tested_models(models: Path = MODELS) -> set[str]:
+    """The models that at least one unit test tests."""
+    return {test["model"] for test in unit_tests(models)}
 
 
 def test_every_model_with_logic_has_a_unit_test():
@@ -72,6 +75,12 @@ def test_every_model_with_logic_has_a_unit_test():
 def test_unit_tests_name_existing_models():
     names = {path.stem for path in MODELS.rglob("*.sql")}
     assert unit_tested_models() <= names
+
+
+def test_unit_test_names_fit_postgres():
+    """dbt names a relation after each unit test: Postgres refuses names over 63 bytes."""
+    too_long = [test["name"] for test in unit_tests() if len(test["name"]) > 63]
+    assert not too_long
 
 
 def test_the_rule_finds_the_logic_of_the_marts_and_none_in_staging():
