@@ -90,22 +90,26 @@ def _decimal(units: np.ndarray, dtype: pa.Decimal128Type) -> pa.Array:
 
 
 def _string_array(arr: np.ndarray) -> pa.Array:
-    """An Arrow string array of a NumPy bytes array. When every value fills the width (keys,
-    codes) the NumPy buffer is the Arrow data as it is, with offsets every ``width`` bytes;
-    otherwise pyarrow strips the padding, value by value."""
+    """An Arrow string array of a NumPy bytes array, without a value-by-value loop. When
+    every value fills the width (keys, codes) the NumPy buffer is the Arrow data as it is,
+    with offsets every ``width`` bytes; otherwise Arrow copies the fixed-width values and
+    strips their padding (NumPy pads with NUL bytes, which no UTF-8 character contains)."""
     n, width = len(arr), arr.dtype.itemsize
-    if n and width and (n + 1) * width < 2**31:
-        arr = np.ascontiguousarray(arr)
-        chars = arr.view(np.uint8).reshape(n, width)
-        if chars[:, -1].all():  # no value ends in padding
-            offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
-            out = pa.Array.from_buffers(
-                pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(arr)]
-            )
-            if chars.max() >= 128:  # not ASCII: check it is UTF-8, as the cast does
-                out.validate(full=True)
-            return out
-    return pa.array(arr, pa.binary()).cast(pa.string())
+    if not n or not width or (n + 1) * width >= 2**31:
+        return pa.array(arr, pa.binary()).cast(pa.string())
+    arr = np.ascontiguousarray(arr)
+    chars = arr.view(np.uint8).reshape(n, width)
+    data = pa.py_buffer(arr)
+    if chars[:, -1].all():  # no value ends in padding
+        offsets = pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int32))
+        out = pa.Array.from_buffers(pa.string(), n, [None, offsets, data])
+    else:
+        padded = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, data])
+        out = pa.Array.from_buffers(pa.string(), n, padded.cast(pa.binary()).buffers())
+        out = pc.ascii_rtrim(out, characters="\x00")
+    if chars.max() >= 128:  # not ASCII: check it is UTF-8, as a cast to string would
+        out.validate(full=True)
+    return out
 
 
 def to_arrow(value: Any, kind: str, arrow_type: pa.DataType) -> pa.Array:

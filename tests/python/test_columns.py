@@ -46,6 +46,7 @@ def test_keys_are_the_prefix_then_the_permuted_index(prefix):
         ["Sjögren syndrome", "Ménière disease"],  # UTF-8, padded
         ["éé", "abcd"],  # UTF-8 filling the width (4 bytes each)
         ["a\x00b", "abc"],  # a NUL inside a value stays
+        ["a\x00b", "abcde"],  # ... padded too
         [],
     ],
 )
@@ -57,6 +58,7 @@ def test_bytes_become_the_same_arrow_strings(values):
     assert got.to_pylist() == values
 
 
-def test_bytes_that_are_not_utf8_are_refused():
+@pytest.mark.parametrize("values", [[b"\xff\xfe", b"ab"], [b"\xff\xfe", b"abc"]])
+def test_bytes_that_are_not_utf8_are_refused(values):
     with pytest.raises(pa.ArrowInvalid):
-        to_arrow(np.array([b"\xff\xfe", b"ab"]), "str", pa.string())
+        to_arrow(np.array(values), "str", pa.string())
