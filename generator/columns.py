@@ -112,12 +112,42 @@ def _string_array(arr: np.ndarray) -> pa.Array:
     return out
 
 
+def _over_buffer(arr: np.ndarray, dtype: Any, arrow_type: pa.DataType) -> pa.Array:
+    """An Arrow array of a fixed-width type over the NumPy buffer (copied only to change
+    the dtype): no value-by-value conversion."""
+    data = np.ascontiguousarray(arr, dtype=dtype)
+    return pa.Array.from_buffers(arrow_type, len(data), [None, pa.py_buffer(data)])
+
+
+def _dates(arr: np.ndarray) -> pa.Array:
+    days = arr.astype("datetime64[D]", copy=False)
+    as_int = days.view(np.int64)
+    if np.isnat(days).any() or (len(days) and abs(as_int).max() >= 2**31):
+        return pa.array(days, pa.date32())  # NaT as null, out of range refused, as before
+    return _over_buffer(as_int, np.int32, pa.date32())
+
+
+def _timestamps(arr: np.ndarray) -> pa.Array:
+    secs = arr.astype("datetime64[s]", copy=False)
+    if np.isnat(secs).any():
+        return pa.array(secs, pa.timestamp("s"))  # NaT as null, as before
+    return _over_buffer(secs.view(np.int64), np.int64, pa.timestamp("s"))
+
+
+def _with_nulls(arr: pa.Array, null: np.ndarray, arrow_type: pa.DataType) -> pa.Array:
+    """``arr`` with nulls where ``null``: a validity bitmap over the same buffers."""
+    null = np.asarray(null, dtype=bool)
+    if arr.null_count or arr.offset or len(null) != len(arr):
+        return pc.if_else(pa.array(null), pa.scalar(None, arrow_type), arr)
+    valid = pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.Array.from_buffers(
+        arr.type, len(arr), [valid, *arr.buffers()[1:]], null_count=int(null.sum())
+    )
+
+
 def to_arrow(value: Any, kind: str, arrow_type: pa.DataType) -> pa.Array:
     if isinstance(value, Masked):
-        arr = to_arrow(value.values, kind, arrow_type)
-        return pc.if_else(
-            pa.array(np.asarray(value.null, dtype=bool)), pa.scalar(None, arrow_type), arr
-        )
+        return _with_nulls(to_arrow(value.values, kind, arrow_type), value.null, arrow_type)
     if isinstance(value, pa.ChunkedArray):
         value = value.combine_chunks()
     if isinstance(value, pa.Array):
@@ -128,15 +158,15 @@ def to_arrow(value: Any, kind: str, arrow_type: pa.DataType) -> pa.Array:
             return _string_array(arr)
         return pa.array(arr, pa.string())
     if kind == "int":
-        return pa.array(arr.astype(np.int64))
+        return _over_buffer(arr, np.int64, pa.int64())
     if kind in ("money", "qty"):
         return _decimal(arr, arrow_type)
     if kind == "date":
-        return pa.array(arr.astype("datetime64[D]"), pa.date32())
+        return _dates(arr)
     if kind == "ts":
-        return pa.array(arr.astype("datetime64[s]"), pa.timestamp("s"))
+        return _timestamps(arr)
     if kind == "time":
-        return pa.array(arr.astype(np.int32), pa.int32()).cast(pa.time32("s"))
+        return _over_buffer(arr, np.int32, pa.time32("s"))
     raise ValueError(f"unknown column kind {kind}")
 
 
