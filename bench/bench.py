@@ -123,24 +123,21 @@ ROWS_PER_S_TARGET = 1_000_000  # at scale 10, on this machine's cores
 
 def write_floor(folder: Path, workers: int) -> float:
     """Seconds pyarrow alone takes to write the same tables as CSV, the way the generator
-    writes them (chunks encoded in ``workers`` threads, appended in order): the physical
-    floor the generator's time is compared with. The tables are read into memory first,
-    untimed, with the registry's types."""
+    writes them (chunks encoded in ``workers`` threads by the generator's own encoder,
+    writer.encode_csv, appended in order): the physical floor the generator's time is
+    compared with. The tables are read into memory first, untimed, with the registry's
+    types."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import pyarrow as pa
     import pyarrow.csv as pacsv
+
+    from generator.writer import encode_csv
 
     tables = {}
     for table in TABLES.values():
         path = folder / f"{table.file_stem}.csv"
         convert = pacsv.ConvertOptions(column_types=table.schema, strings_can_be_null=True)
         tables[table.file_stem] = pacsv.read_csv(path, convert_options=convert)
-
-    def encode(chunk: pa.Table) -> pa.Buffer:
-        out = pa.BufferOutputStream()
-        pacsv.write_csv(chunk, out, pacsv.WriteOptions(include_header=False))
-        return out.getvalue()
 
     with tempfile.TemporaryDirectory(prefix="ehp-floor-") as tmp:
         t0 = time.perf_counter()
@@ -152,7 +149,7 @@ def write_floor(folder: Path, workers: int) -> float:
                 ]
                 with (Path(tmp) / f"{stem}.csv").open("wb") as fh:
                     fh.write((",".join(data.column_names) + "\n").encode())
-                    for buf in pool.map(encode, chunks):
+                    for buf in pool.map(encode_csv, chunks):
                         fh.write(memoryview(buf))
         return time.perf_counter() - t0
 
