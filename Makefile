@@ -16,7 +16,7 @@ LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
 
-.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism bench build-postgres build-spark FORCE
+.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism icd-reference bench build-postgres build-spark FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
@@ -30,6 +30,7 @@ help:
 	@echo "make docs       dbt docs as one offline page (target/static_index.html) and the ERD redrawn"
 	@echo "make docs-serve serve the docs on http://127.0.0.1:$(DOCS_PORT)/static_index.html"
 	@echo "make realism    the realism figures (figure, target, measured) of fresh extracts: scale 1, seeds 2026 and 7"
+	@echo "make icd-reference  rebuild the long tail of ICD-10-CM codes from simple-icd-10-cm"
 	@echo "make bench      benchmark generator and loaders at scales 0.1, 1, 10 (BENCH_SCALES=0.1,1 to limit)"
 	@echo "make clean      remove generated data, the database and dbt artifacts"
 
@@ -139,6 +140,12 @@ docs-serve:
 	test -f target/static_index.html || $(MAKE) docs
 	@echo "Serving http://127.0.0.1:$(DOCS_PORT)/static_index.html (Ctrl-C stops)"
 	$(BIN)/python -m http.server $(DOCS_PORT) --bind 127.0.0.1 --directory target
+
+# The long tail of diagnosis codes (generator/reference/icd10_long_tail.csv), rebuilt from
+# the public ICD-10-CM code set of the PyPI package simple-icd-10-cm (a dev dependency the
+# generator never imports); a test checks the checked-in file is what this writes.
+icd-reference: $(BIN)/.installed
+	$(BIN)/python scripts/build_icd_reference.py
 
 # Figures, not tests: the realism figures of issue 11 and docs/realism.md (prevalence,
 # recurrence, indications, code breadth, payments, people, rates by band), each with its

@@ -8,6 +8,8 @@ Reference data (beside the code, curated by hand and checked by tests against th
   the sex and age range it fits; a weight; whether it is a respiratory diagnosis with a
   winter peak; whether it may be recorded as a secondary diagnosis on any visit (chronic
   conditions, status codes); the chief complaint a patient would give.
+- ``reference/icd10_long_tail.csv``: the same columns for thousands of less common codes,
+  written by ``scripts/build_icd_reference.py`` from the package (never by hand).
 - ``reference/procedures.csv``: HCPCS Level II and internal chargemaster codes (never CPT)
   with type, departments, visit types, patient fit, charge range, duration, who performs
   them and where.
@@ -52,13 +54,21 @@ from generator.core import (
 )
 
 MAX_AGE = 110
+# a code proposed for a visit and not fitting the patient's age is drawn again, this many
+# times at most (then the visit draws among exactly its fitting codes)
+PROPOSAL_ROUNDS = 6
 FALLBACK_CODE = "Z09"  # follow-up examination: fits every clinical department and patient
+
+
+# the curated common codes, then the long tail built from the public code set by
+# scripts/build_icd_reference.py (make icd-reference)
+ICD_FILES = ("icd10_codes", "icd10_long_tail")
 
 
 @cache
 def icd_table() -> dict[str, np.ndarray]:
 
-    rows = reference.rows("icd10_codes")
+    rows = [row for name in ICD_FILES for row in reference.rows(name)]
     depts = dept_codes()
     n = len(rows)
     mask = np.zeros((len(depts), n), dtype=bool)
@@ -96,6 +106,48 @@ def department_fit() -> np.ndarray:
     return out
 
 
+def _fitting_parts(
+    dept: int, female: bool, secondary: bool, young: int | None = None, old: int | None = None
+) -> tuple:
+    """(codes, cumulative weights) of the codes a visit may get, in two parts: codes without
+    and with a winter peak; with ``young`` and ``old``, only codes that fit both ages."""
+    t = icd_table()
+    ok = t["dept_mask"][dept] & (t["female_ok"] if female else t["male_ok"])
+    # secondary picks may use any code marked secondary; primary ones never the fallback
+    ok = (ok | t["secondary"]) if secondary else (ok & ~t["fallback"])
+    if young is not None:
+        ok = ok & (t["min_age"] <= young) & (t["max_age"] >= old)
+    parts = []
+    for seasonal in (False, True):
+        idx = np.flatnonzero(ok & (t["seasonal"] == seasonal) & (t["weight"] > 0))
+        parts.append((idx, np.cumsum(t["weight"][idx])))
+    return tuple(parts)
+
+
+@cache
+def _department_sex_codes(secondary: bool) -> tuple[dict, dict]:
+    """Every (department, sex) group's codes whatever the age, laid end to end (group
+    ``2 * department + female``): the proposals of :func:`pick_codes`."""
+    groups = [
+        _fitting_parts(d, f, secondary) for d in range(len(dept_codes())) for f in (False, True)
+    ]
+    return _laid_end_to_end([g[0] for g in groups]), _laid_end_to_end([g[1] for g in groups])
+
+
+def _exact_codes(r, dept, female, years, years_hi, season, secondary: bool) -> np.ndarray:
+    """Codes drawn among exactly those fitting each visit's ages (the slow path, for the few
+    visits whose proposals keep failing): one group per department, sex and ages."""
+    key = ((np.asarray(dept, np.int64) * 2 + female) * 1000 + years) * 1000 + years_hi
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    parts = [
+        _fitting_parts(int(dept[i]), bool(female[i]), secondary, int(years[i]), int(years_hi[i]))
+        for i in first
+    ]
+    plain = _laid_end_to_end([p[0] for p in parts])
+    winter = _laid_end_to_end([p[1] for p in parts])
+    return _draw(plain, winter, group, season, r.random(len(group)))
+
+
 def pick_codes(
     r: np.random.Generator,
     dept: np.ndarray,
@@ -108,39 +160,43 @@ def pick_codes(
 ) -> np.ndarray:
     """An ICD-10-CM row per visit, by weight among codes that fit the department, sex and age,
     respiratory codes weighted up in winter. Secondary picks may also use any code marked
-    ``secondary``; they return -1 where nothing fits."""
+    ``secondary``; they return -1 where nothing fits.
 
-    t = icd_table()
+    Vectorized rejection sampling: a code is proposed by the weights of the visit's
+    department and sex (each group's cumulative weights laid end to end and cached, one
+    binary search for all visits), and kept if it fits every age the patient has during the
+    visit; visits whose proposal did not fit draw again. Kept proposals follow the weights
+    of the fitting codes exactly. The few visits still without a code after a few rounds
+    draw among exactly their fitting codes."""
     n = len(dept)
+    out = np.full(n, -1, dtype=np.int64)
     if not n:
-        return np.full(n, -1, dtype=np.int64)
+        return out
+    t = icd_table()
     amp = ctx.scenario.respiratory_winter_amplitude
     doy = day_of_year(np.asarray(day, dtype=np.int64), ctx)
     season = 1 + amp * np.cos(2 * np.pi * (doy - 15) / 365.25)
     # the code fits every age the patient has during the visit (``age`` .. ``age_hi``)
     years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
     years_hi = years if age_hi is None else np.clip(np.floor(age_hi).astype(np.int64), 0, MAX_AGE)
-    u = r.random(n)
-    by_sex = (t["male_ok"], t["female_ok"])
-    female = np.asarray(female, dtype=bool)
-
-    def candidates(key: int) -> np.ndarray:
-        d, f = divmod(key, 2)
-        # secondary picks may use any code marked secondary; primary ones never the fallback
+    group = np.asarray(dept, np.int64) * 2 + female
+    plain, winter = _department_sex_codes(secondary)
+    todo = np.arange(n)
+    for _ in range(PROPOSAL_ROUNDS):
+        code = _draw(plain, winter, group[todo], season[todo], r.random(len(todo)))
         fits = (
-            t["dept_mask"][d] | t["secondary"] if secondary else t["dept_mask"][d] & ~t["fallback"]
+            (code >= 0)
+            & (t["min_age"][code] <= years[todo])
+            & (t["max_age"][code] >= years_hi[todo])
         )
-        return np.flatnonzero(fits & by_sex[f])
-
-    def weights(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        ok = (t["min_age"][cols] <= years[rows, None]) & (
-            t["max_age"][cols] >= years_hi[rows, None]
+        out[todo[fits]] = code[fits]
+        todo = todo[~fits & (code >= 0)]  # -1: the department has no code for this sex
+        if not len(todo):
+            break
+    if len(todo):
+        out[todo] = _exact_codes(
+            r, dept[todo], female[todo], years[todo], years_hi[todo], season[todo], secondary
         )
-        w = ok * t["weight"][cols]
-        return np.where(t["seasonal"][cols], w * season[rows, None], w)
-
-    key = np.asarray(dept, dtype=np.int64) * 2 + female
-    out = weighted_draw(u, key, candidates, weights, len(t["code"]))
     if not secondary:
         out[out < 0] = int(np.flatnonzero(t["fallback"])[0])
     return out
@@ -175,6 +231,46 @@ def weighted_draw(
             idx = np.where(below < len(cols), cols[np.minimum(below, len(cols) - 1)], n_columns - 1)
             out[rows] = np.where(total > 0, idx, -1)
     return out
+
+
+def _draw(plain: dict, winter: dict, group: np.ndarray, season: np.ndarray, u: np.ndarray):
+    """A code per row by inverse CDF over its group's two parts (codes with a winter peak
+    weighted by the day's season); -1 where the group has no code."""
+    total_n = plain["total"][group]
+    total_s = winter["total"][group] * season
+    x = u * (total_n + total_s)
+    out = np.where(
+        x >= total_n,
+        _search(winter, group, (x - total_n) / season),
+        _search(plain, group, x),
+    )
+    return np.where(total_n + total_s > 0, out, -1)
+
+
+def _laid_end_to_end(parts: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Groups' (codes, cumulative weights) as one increasing array: each group's stretch
+    starts where the previous one's total ends."""
+    sizes = np.array([len(idx) for idx, _ in parts], dtype=np.int64)
+    total = np.array([cdf[-1] if len(cdf) else 0.0 for _, cdf in parts])
+    base = np.concatenate([[0.0], np.cumsum(total)[:-1]])
+    return {
+        "code": np.concatenate([idx for idx, _ in parts]).astype(np.int64),
+        "cdf": np.concatenate([b + cdf for b, (_, cdf) in zip(base, parts, strict=True)]),
+        "start": np.concatenate([[0], np.cumsum(sizes)[:-1]]),
+        "size": sizes,
+        "base": base,
+        "total": total,
+    }
+
+
+def _search(laid: dict[str, np.ndarray], group: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The code at weight ``x`` in each row's group (-1 where the group has none)."""
+    if not len(laid["code"]):
+        return np.full(len(group), -1, np.int64)
+    pos = np.searchsorted(laid["cdf"], laid["base"][group] + x, side="right")
+    start, size = laid["start"][group], laid["size"][group]
+    pos = np.clip(pos, start, start + np.maximum(size, 1) - 1)
+    return np.where(size > 0, laid["code"][np.minimum(pos, len(laid["code"]) - 1)], -1)
 
 
 @cache

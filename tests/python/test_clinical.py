@@ -19,6 +19,8 @@ from generator.scenario import Scenario
 END_TS = "timestamp '2024-12-31 23:59:59'"
 END_DT = "date '2024-12-31'"
 ICD_CSV = ROOT / "generator" / "reference" / "icd10_codes.csv"
+# the long tail, built from simple-icd-10-cm by scripts/build_icd_reference.py
+ICD_TAIL_CSV = ROOT / "generator" / "reference" / "icd10_long_tail.csv"
 PROC_CSV = ROOT / "generator" / "reference" / "procedures.csv"
 
 # employed on day d: hire <= d and (no termination or termination >= d)
@@ -277,7 +279,8 @@ INVARIANTS: dict[str, str] = {
 
 def _reference_tables(con) -> None:
     con.execute(
-        f"create or replace table icd as select * from read_csv('{ICD_CSV}', all_varchar=true)"
+        "create or replace table icd as select * from read_csv("
+        f"['{ICD_CSV}', '{ICD_TAIL_CSV}'], all_varchar=true, union_by_name=true)"
     )
     con.execute(
         "create or replace table icd as select code, description, departments, sex, "
@@ -453,26 +456,39 @@ def test_icd10_codes_are_real_billable_codes():
         warnings.simplefilter("ignore")
         import simple_icd_10_cm as icd
 
-        rows = _rows(ICD_CSV)
-        assert 150 <= len(rows) <= 250
-        for row in rows:
+        core, tail = _rows(ICD_CSV), _rows(ICD_TAIL_CSV)
+        assert 150 <= len(core) <= 250
+        assert len(tail) >= 1000, "the long tail (issue 11 point 3)"
+        for row in core + tail:
             code = row["code"]
             assert icd.is_valid_item(code) and icd.is_leaf(code), code
             assert icd.get_description(code) == row["description"], code
 
 
 def test_icd10_code_list_rules():
-    rows = _rows(ICD_CSV)
+    rows = _rows(ICD_CSV) + _rows(ICD_TAIL_CSV)
     assert len({r["code"] for r in rows}) == len(rows)
     for r in rows:
         lo, hi = int(r["min_age"]), int(r["max_age"])
         if r["code"].startswith(("O", "Z3")):
             assert r["sex"] == "F" and lo >= 12 and hi <= 55, r["code"]
-        if r["code"].startswith(("N40", "C61")):
+        if r["code"].startswith(("N40", "N41", "N42", "C61")):
             assert r["sex"] == "M", r["code"]
         if r["code"].startswith(("P", "Z00.12", "Z00.11")):
             assert hi < 18, r["code"]
+        if r["code"].startswith(("P", "Z38", "Z00.11")):
+            assert hi == 0, r["code"]
         assert r["departments"] or r["secondary"] == "Y", r["code"]
+        assert float(r["weight"]) > 0, r["code"]
+
+
+def test_the_long_tail_is_what_its_script_builds(tmp_path):
+    """generator/reference/icd10_long_tail.csv is never edited by hand: the script rebuilds
+    it byte for byte from simple-icd-10-cm (make icd-reference)."""
+    from build_icd_reference import main
+
+    assert main([str(tmp_path / "tail.csv")]) == 0
+    assert (tmp_path / "tail.csv").read_bytes() == ICD_TAIL_CSV.read_bytes()
 
 
 def test_procedure_codes_are_hcpcs_or_chargemaster():
