@@ -11,10 +11,13 @@ column names), so it depends on the data, not on how the clinical simulation is 
 - The primary policy in force on the admission day is billed. The payer allows part of the
   charges (the rest is the contractual adjustment); the patient owes the copay plus the
   uncovered share of what is allowed; self-pay patients get the uninsured discount as
-  their adjustment. Some claims are denied: the hospital books the insurer's share as an
-  adjustment and the patient still owes their part.
-- The insurer pays what it covers 30-60 days after the bill; the patient pays in one to
-  three instalments; balances unpaid 120 days after the bill may be written off.
+  their adjustment. Some claims are denied: the patient still owes their part, and the
+  insurer's share stays claimed; it is paid late if the appeal is won (60-180 days after
+  the bill) or the claim is resubmitted corrected (45-120 days), never otherwise: such a
+  bill stays denied, whenever in the window it was billed.
+- The insurer pays most clean claims 30-60 days after the bill, some later (a long tail
+  up to 240 days); the patient pays in one to three instalments; the balances of the
+  patients who stop paying are written off 120 days after the bill.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from generator.people import at_time
 DAY = np.timedelta64(1, "D")
 STRIDE = 10**6  # rows one block may hold in each table (keys stay unique across blocks)
 NEVER = np.datetime64("2999-12-31")
+NEVER_DAYS = 300_000  # a delay no extract reaches: the claim is never paid
 
 # allowed share of charges by payer kind (chargemaster prices are far above what payers pay)
 ALLOWED_SHARE = {1: 0.32, 2: 0.55, 3: 0.38, 4: 0.55}  # Medicaid, commercial, Medicare, Medigap
@@ -369,13 +373,15 @@ def _bill_amounts(
     uncovered = np.round((allowed - np.minimum(copay, allowed)) * (100 - cover_pct) / 100)
     patient = np.where(insured, np.minimum(allowed, copay + uncovered.astype(np.int64)), allowed)
     covered = allowed - patient
-    denied = insured & (r.random(len(total)) < ctx.scenario.claim_denial_rate)
+    # a denied claim stays claimed: the insurer pays it late if the hospital wins the appeal
+    # or resubmits it corrected, never otherwise (the bill then stays denied)
+    denied = insured & (covered > 0) & (r.random(len(total)) < ctx.scenario.claim_denial_rate)
     return {
         "insured": insured,
         "patient": patient,
         "denied": denied,
-        "adjustment": np.where(denied, adjustment + covered, adjustment),
-        "covered": np.where(denied, 0, covered),
+        "adjustment": adjustment,
+        "covered": covered,
     }
 
 
@@ -386,16 +392,17 @@ def _payments(
     sc = ctx.scenario
     covered, patient = money["covered"], money["patient"]
     nb = len(bill_date)
-    ins_days = r.integers(sc.insurer_pay_days_min, sc.insurer_pay_days_max + 1, nb)
-    ins_date = bill_date + ins_days.astype("timedelta64[D]")
+    ins_date = bill_date + _insurer_days(sc, r, money["denied"]).astype("timedelta64[D]")
     ins_paid = (covered > 0) & (ins_date <= ctx.end)
     # the patient is billed once the insurer has settled (at once for self-pay / denials)
-    pt_start = np.where(covered > 0, ins_date, bill_date) + r.integers(5, 25, nb).astype(
+    settles_first = (covered > 0) & ~money["denied"]
+    pt_start = np.where(settles_first, ins_date, bill_date) + r.integers(5, 25, nb).astype(
         "timedelta64[D]"
     )
     n_inst = r.choice(np.arange(1, 4), nb, p=[0.55, 0.28, 0.17])
     non_payer = r.random(nb) < sc.patient_nonpayment_rate
-    stops_after = np.where(non_payer, r.integers(0, 2, nb), n_inst)  # non-payers stop early
+    # non-payers stop before their last instalment: their balance is left to write off
+    stops_after = np.where(non_payer, (r.random(nb) * n_inst).astype(np.int64), n_inst)
     inst_bill = np.repeat(np.arange(nb), n_inst)
     k_of = np.arange(len(inst_bill)) - np.searchsorted(inst_bill, inst_bill)
     base = patient[inst_bill] // n_inst[inst_bill]
@@ -420,6 +427,26 @@ def _payments(
     }
 
 
+def _insurer_days(sc: Any, r: np.random.Generator, denied: np.ndarray) -> np.ndarray:
+    """Days from the bill to the insurer's payment: most clean claims within the usual
+    30-60 days, some late (a long tail up to insurer_late_days_max); denied claims 60-180
+    days if the appeal is won, 45-120 after a corrected resubmission, else never."""
+    nb = len(denied)
+    usual = r.integers(sc.insurer_pay_days_min, sc.insurer_pay_days_max + 1, nb)
+    span = sc.insurer_late_days_max - sc.insurer_pay_days_max
+    late = sc.insurer_pay_days_max + 1 + (r.random(nb) ** 2 * span).astype(np.int64)
+    days = np.where(
+        r.random(nb) < sc.insurer_late_share, np.minimum(late, sc.insurer_late_days_max), usual
+    )
+    outcome = r.random(nb)
+    appeal = outcome < sc.denial_appeal_won_rate
+    resubmitted = ~appeal & (outcome < sc.denial_appeal_won_rate + sc.denial_resubmitted_rate)
+    denied_days = np.select(
+        [appeal, resubmitted], [r.integers(60, 181, nb), r.integers(45, 121, nb)], NEVER_DAYS
+    )
+    return np.where(denied, denied_days, days)
+
+
 def _bill_status(
     ctx: Context,
     bill_date: np.ndarray,
@@ -440,7 +467,7 @@ def _bill_status(
             write_off > 0,
             b"WOFF",
             np.where(
-                money["denied"],
+                money["denied"] & ~paid["ins_paid"],  # denied, and not (yet) paid on appeal
                 b"DND",
                 np.where((ins_amt_paid + pt_paid) > 0, b"PART", b"OPEN"),
             ),

@@ -16,6 +16,38 @@ def fictional_phone(r: np.random.Generator, area: np.ndarray) -> np.ndarray:
     )
 
 
+def _area_codes() -> np.ndarray:
+    """Three-digit area codes a US number may have (NXX, N 2-9), without the reserved and
+    special ones: N11 service codes, N9X (expansion), 37X and 96X (reserved), toll-free
+    8YY and premium 900, and 555."""
+    special = {"800", "833", "844", "855", "866", "877", "888", "900", "555"}
+    return np.array(
+        [
+            f"{n}{x}{y}"
+            for n in range(2, 10)
+            for x in range(9)
+            for y in range(10)
+            if not (x == 1 and y == 1)
+            and f"{n}{x}" not in ("37", "96")
+            and f"{n}{x}{y}" not in special
+        ],
+        dtype="S3",
+    )
+
+
+AREA_CODES = _area_codes()
+# distinct fictional numbers: 100 per area code
+PHONE_NUMBERS = len(AREA_CODES) * 100
+
+
+def own_fictional_phone(index: np.ndarray) -> np.ndarray:
+    """``(NXX) 555-01NN``, a different number for each index below PHONE_NUMBERS (about
+    68,000): a fixed permutation of the area codes x the 100 fictional line numbers. Numbers
+    repeat only beyond that many indexes."""
+    k = (np.asarray(index, dtype=np.int64) * 7_919 + 12_345) % PHONE_NUMBERS
+    return cat("(", AREA_CODES[k // 100], ") 555-01", digits(k % 100, 2))
+
+
 def never_issued_ssn(index: np.ndarray) -> np.ndarray:
     """SSNs in areas 000 and 666, which are never issued; unique for the first ~2 million."""
     v = np.asarray(index, dtype=np.int64)

@@ -16,7 +16,12 @@ from faker.providers.person.en_US import Provider as FakerPerson
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, flag, keys
 from generator.core import Context, audit, department_ids, largest_remainder
-from generator.identifiers import fictional_phone, never_issued_ssn, npi_numbers
+from generator.identifiers import (
+    fictional_phone,
+    never_issued_ssn,
+    npi_numbers,
+    own_fictional_phone,
+)
 
 SECONDS_PER_DAY = 86_400
 STREET_SUFFIXES = (
@@ -455,7 +460,9 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "PATN_CITY_NM": addr["city"],
         "PATN_ST_CD": addr["state"],
         "PATN_ZIP_CD": addr["zip"],
-        "PATN_PHN_NO": fictional_phone(r, addr["area"]),
+        # a number of their own: patients share a phone only inside a household, and the
+        # extract has no households (docs/data_model.md, "Decisions")
+        "PATN_PHN_NO": own_fictional_phone(index),
         "PATN_EMAIL_ADDR": Masked(email, ~has_email),
         "PATN_MRTL_STS_CD": marital,
         "PATN_BLD_TYP_CD": blood,
@@ -536,34 +543,53 @@ REACTIONS = {
 
 
 ALLERGY_RECORDERS = (b"RN", b"PHYS", b"NP", b"PA", b"PHRM")
+# active, inactive (entered in error), resolved: the scenario's allergy rates are of active ones
+ALLERGY_STATUS_SHARES = (0.9, 0.04, 0.06)
 
 
-def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+def _allergens(ctx: Context, r: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(patient, allergen) pairs, sorted: a penicillin-class allergen (penicillin itself
+    mostly, by the catalog's prevalence) so that the scenario's share of patients is actively
+    allergic to penicillins, and other allergens so that the share with any active allergy
+    is the scenario's; recorded allergies are a little more (some are inactive or resolved)."""
     sc = ctx.scenario
-    r = ctx.rng("PTAL", block)
-    pid, reg, birth = state["patient_id"], state["registered"], state["birth"]
-    n = len(pid)
-    codes = ctx.col("ALGY", "ALGY_CD")
-    ids = ctx.col("ALGY", "ALGY_ID")
-    category = ctx.col("ALGY", "ALGY_CTGY_CD")
+    drug_class = ctx.col("ALGY", "ALGY_DRUG_CLS_CD")
     prevalence = np.array([float(x["prevalence"]) for x in reference.rows("allergens")])
-    pcn = np.flatnonzero(codes == b"PCN")
-    # penicillin at its own rate; other allergens so that the share with any allergy hits
-    # its target: 1 - (1 - p_pcn)(1 - q) = p_any
-    q = 1 - (1 - sc.any_allergy_rate) / (1 - sc.penicillin_allergy_rate)
-    has_pcn = r.random(n) < sc.penicillin_allergy_rate
+    is_pcn = drug_class == b"PENICILLIN"
+    active = ALLERGY_STATUS_SHARES[0]
+    p_pcn = min(1.0, sc.penicillin_allergy_rate / active)
+    p_any = min(1.0, sc.any_allergy_rate / active)
+    # 1 - (1 - p_pcn)(1 - q) = p_any
+    q = max(0.0, 1 - (1 - p_any) / (1 - p_pcn)) if p_pcn < 1 else 0.0
+    has_pcn = r.random(n) < p_pcn
     has_other = r.random(n) < q
     n_other = np.where(has_other, 1 + np.minimum(r.poisson(0.25, n), 5), 0)
     owner = np.concatenate([np.flatnonzero(has_pcn), np.repeat(np.arange(n), n_other)])
-    w = prevalence.copy()
-    w[pcn] = 0
-    other = np.minimum(
-        np.searchsorted(np.cumsum(w) / w.sum(), r.random(int(n_other.sum())), side="right"),
-        len(w) - 1,
-    )
-    allergen = np.concatenate([np.full(int(has_pcn.sum()), pcn[0] if len(pcn) else 0), other])
+    allergen = np.concatenate(
+        [_by_weight(r, prevalence * is_pcn, int(has_pcn.sum())),
+         _by_weight(r, prevalence * ~is_pcn, int(n_other.sum()))]
+    )  # fmt: skip
     pair = np.unique(owner * 1000 + allergen)
-    owner, allergen = pair // 1000, pair % 1000
+    return pair // 1000, pair % 1000
+
+
+def _by_weight(r: np.random.Generator, weight: np.ndarray, k: int) -> np.ndarray:
+    """``k`` indices drawn by weight (zeros if every weight is 0)."""
+    if not k or weight.sum() <= 0:
+        return np.zeros(k, np.int64)
+    return np.minimum(
+        np.searchsorted(np.cumsum(weight) / weight.sum(), r.random(k), side="right"),
+        len(weight) - 1,
+    )
+
+
+def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    r = ctx.rng("PTAL", block)
+    pid, reg, birth = state["patient_id"], state["registered"], state["birth"]
+    n = len(pid)
+    ids = ctx.col("ALGY", "ALGY_ID")
+    category = ctx.col("ALGY", "ALGY_CTGY_CD")
+    owner, allergen = _allergens(ctx, r, n)
     m = len(owner)
     # recorded in the ERP at most three years before the window (every department's anchor
     # staff member was employed by then)
@@ -578,7 +604,7 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     severity = np.where(
         reaction == b"ANAPH", b"SEV", choice(r, ["MILD", "MOD", "SEV"], m, [0.52, 0.36, 0.12])
     )
-    status = choice(r, ["ACTV", "INAC", "RSLV"], m, [0.9, 0.04, 0.06])
+    status = choice(r, ["ACTV", "INAC", "RSLV"], m, ALLERGY_STATUS_SHARES)
     by = employed_staff(ctx, r, recorded, ALLERGY_RECORDERS)
     created = at_time(r, recorded, 7, 20)
     global_index = state["patient_index"][owner] * 8 + (

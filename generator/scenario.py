@@ -178,8 +178,17 @@ class Scenario:
     dose_refused_rate: float = rate(0.025)
     # --- revenue cycle
     claim_denial_rate: float = rate(0.06)
+    # of the denied claims: won on appeal (paid 60-180 days after the bill), paid after a
+    # corrected resubmission (45-120 days); the others (most: few denials are ever
+    # reworked) are never paid
+    denial_appeal_won_rate: float = rate(0.20)
+    denial_resubmitted_rate: float = rate(0.20)
     insurer_pay_days_min: int = whole(30, 1, 365)
     insurer_pay_days_max: int = whole(60, 1, 365)
+    # share of clean claims the insurer pays late: after insurer_pay_days_max, up to
+    # insurer_late_days_max days after the bill (shorter delays likelier)
+    insurer_late_share: float = rate(0.12)
+    insurer_late_days_max: int = whole(240, 2, 730)
     patient_nonpayment_rate: float = rate(0.05)
     write_off_after_days: int = whole(120, 1, 730)
     # --- supply chain
@@ -285,6 +294,14 @@ RULES: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
     (
         "insurer_pay_days_min must not exceed insurer_pay_days_max",
         lambda v: v["insurer_pay_days_min"] <= v["insurer_pay_days_max"],
+    ),
+    (
+        "insurer_pay_days_max must be below insurer_late_days_max",
+        lambda v: v["insurer_pay_days_max"] < v["insurer_late_days_max"],
+    ),
+    (
+        "denial_appeal_won_rate + denial_resubmitted_rate must not exceed 1",
+        lambda v: v["denial_appeal_won_rate"] + v["denial_resubmitted_rate"] <= 1,
     ),
 ]
 

@@ -109,14 +109,15 @@ def test_telehealth_is_about_fifteen_percent_of_appointments(con):
     assert abs(telehealth - 0.15) <= 0.03
 
 
-def test_insurers_pay_thirty_to_sixty_days_after_the_bill(con):
-    low, mean, high = con.execute(
-        "select min(days_after_bill), avg(days_after_bill), max(days_after_bill)"
+def test_insurers_mostly_pay_thirty_to_sixty_days_after_the_bill_with_a_tail(con):
+    low, within, after_90 = con.execute(
+        "select min(days_after_bill), avg(case when days_after_bill between 30 and 60"
+        " then 1.0 else 0 end), avg(case when days_after_bill > 90 then 1.0 else 0 end)"
         " from marts.fct_payments where payer_type = 'insurer'"
     ).fetchone()
     assert low >= 30
-    assert high <= 60
-    assert 35 <= mean <= 55
+    assert within >= 0.75  # the usual delay (measured about 0.85)
+    assert 0.02 <= after_90 <= 0.15  # late payers and won appeals (measured about 0.07)
 
 
 def test_respiratory_diagnoses_peak_in_winter(con):
@@ -132,14 +133,14 @@ def test_respiratory_diagnoses_peak_in_winter(con):
 
 
 def test_about_five_percent_of_patient_balances_are_written_off(con):
-    # bills old enough to be written off; +-2 points: a non-paying patient who
-    # paid their only instalment leaves nothing to write off (measured 3.4 %)
+    # bills old enough to be written off (a non-paying patient stops before their last
+    # instalment); +-1.5 points
     written_off = scalar(
         con,
         "select avg(case when written_off_amount > 0 then 1.0 else 0 end) from marts.fct_bills"
         " where patient_responsibility_amount > 0 and days_since_bill > 120",
     )
-    assert abs(written_off - 0.05) <= 0.02
+    assert abs(written_off - 0.05) <= 0.015
 
 
 def test_semantic_layer_validates_and_answers_from_duckdb(marts_db, figures):

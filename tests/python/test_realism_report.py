@@ -64,7 +64,7 @@ def test_allergy_and_phone_figures_are_shares_of_all_patients(small_run, figures
     pcn = {a["PATN_ID"] for a in allergies if a["ALGY_ID"] in pcn_allergens and a["PTAL_STS_CD"] == "ACTV"}  # fmt: skip
     assert figures["penicillin_allergy_rate"] == pytest.approx(len(pcn) / len(patients))
     assert figures["any_allergy_rate"] == pytest.approx(
-        len({a["PATN_ID"] for a in allergies}) / len(patients)
+        len({a["PATN_ID"] for a in allergies if a["PTAL_STS_CD"] == "ACTV"}) / len(patients)
     )
     homes = defaultdict(set)
     for p in patients:
