@@ -112,9 +112,10 @@ def _fitting_parts(
     """(codes, cumulative weights) of the codes a visit may get, in two parts: codes without
     and with a winter peak; with ``young`` and ``old``, only codes that fit both ages."""
     t = icd_table()
-    ok = t["dept_mask"][dept] & (t["female_ok"] if female else t["male_ok"])
+    ok = t["dept_mask"][dept]
     # secondary picks may use any code marked secondary; primary ones never the fallback
     ok = (ok | t["secondary"]) if secondary else (ok & ~t["fallback"])
+    ok = ok & (t["female_ok"] if female else t["male_ok"])
     if young is not None:
         ok = ok & (t["min_age"] <= young) & (t["max_age"] >= old)
     parts = []

@@ -543,24 +543,21 @@ REACTIONS = {
 
 
 ALLERGY_RECORDERS = (b"RN", b"PHYS", b"NP", b"PA", b"PHRM")
-# active, inactive (entered in error), resolved: the scenario's allergy rates are of active ones
+# active, inactive (entered in error), resolved
 ALLERGY_STATUS_SHARES = (0.9, 0.04, 0.06)
 
 
 def _allergens(ctx: Context, r: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(patient, allergen) pairs, sorted: a penicillin-class allergen (penicillin itself
-    mostly, by the catalog's prevalence) so that the scenario's share of patients is actively
-    allergic to penicillins, and other allergens so that the share with any active allergy
-    is the scenario's; recorded allergies are a little more (some are inactive or resolved)."""
+    mostly, by the catalog's prevalence) for the scenario's share of patients, and allergens
+    of other kinds so that the share with any allergy is the scenario's."""
     sc = ctx.scenario
     drug_class = ctx.col("ALGY", "ALGY_DRUG_CLS_CD")
     prevalence = np.array([float(x["prevalence"]) for x in reference.rows("allergens")])
     is_pcn = drug_class == b"PENICILLIN"
-    active = ALLERGY_STATUS_SHARES[0]
-    p_pcn = min(1.0, sc.penicillin_allergy_rate / active)
-    p_any = min(1.0, sc.any_allergy_rate / active)
-    # 1 - (1 - p_pcn)(1 - q) = p_any
-    q = max(0.0, 1 - (1 - p_any) / (1 - p_pcn)) if p_pcn < 1 else 0.0
+    p_pcn, p_any = sc.penicillin_allergy_rate, sc.any_allergy_rate
+    # 1 - (1 - p_pcn)(1 - q) = p_any (the scenario keeps p_pcn <= p_any and p_pcn < 1)
+    q = 1 - (1 - p_any) / (1 - p_pcn)
     has_pcn = r.random(n) < p_pcn
     has_other = r.random(n) < q
     n_other = np.where(has_other, 1 + np.minimum(r.poisson(0.25, n), 5), 0)

@@ -274,13 +274,14 @@ def fit(code: str, description: str) -> tuple[str, int, int]:
         if code.startswith(prefixes):
             lo, hi = young, old
             break
+    # words narrow the ages further, never widen them
     if re.search(r"\b(newborn|neonat\w*|perinatal)\b", description, re.I):
-        lo, hi = 0, 0
+        hi = 0
     elif re.search(r"\b(juvenile|childhood|infant\w*)\b", description, re.I):
-        lo, hi = 0, 17
+        hi = min(hi, 17)
     elif re.search(r"\b(senile|age-related)\b", description, re.I):
         lo = max(lo, 60)
-    return sex, lo, hi
+    return sex, min(lo, hi), hi
 
 
 def _stable_unit(code: str) -> float:

@@ -19,16 +19,26 @@ def _expected(dept: int, female: bool, year: int, secondary: bool = False) -> np
     """Each code's probability for a visit of that department, sex and age in summer (no
     winter weighting), straight from the reference table."""
     t = clinical.icd_table()
-    ok = t["dept_mask"][dept] & (t["female_ok"] if female else t["male_ok"])
-    ok = (ok | t["secondary"]) if secondary else (ok & ~t["fallback"])
-    ok &= (t["min_age"] <= year) & (t["max_age"] >= year)
+    ok = (t["dept_mask"][dept] | t["secondary"]) if secondary else t["dept_mask"][dept]
+    ok &= ~t["fallback"] | secondary
+    ok &= (
+        (t["female_ok"] if female else t["male_ok"])
+        & (t["min_age"] <= year)
+        & (t["max_age"] >= year)
+    )
     w = np.where(ok, t["weight"], 0.0)
     return w / w.sum()
 
 
 @pytest.mark.parametrize(
     ("dept", "female", "year", "secondary"),
-    [("EMER", False, 40, False), ("PEDS", True, 0, False), ("OBGY", True, 30, True)],
+    [
+        ("EMER", False, 40, False),
+        ("PEDS", True, 0, False),
+        ("OBGY", True, 30, True),
+        ("UROL", False, 70, True),
+        ("OBGY", False, 30, True),
+    ],
 )
 def test_codes_are_drawn_at_their_weight_among_the_fitting_ones(dept, female, year, secondary):
     ctx = Context(Options(seed=1))

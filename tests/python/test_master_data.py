@@ -235,7 +235,8 @@ def test_allergy_rates(db):
     pcn = (
         scalar(
             db,
-            "select count(distinct patn_id) from ptal join algy using (algy_id) where algy_cd = 'PCN'",
+            "select count(distinct patn_id) from ptal join algy using (algy_id)"
+            " where algy_drug_cls_cd = 'PENICILLIN'",
         )
         / n
     )
