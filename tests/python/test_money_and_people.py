@@ -7,6 +7,7 @@ shared between two households."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from helpers import scalar
@@ -20,9 +21,11 @@ from generator.scenario import Scenario
 @pytest.fixture(scope="module", params=[(0.5, 21), (0.5, 22)], ids=["seed21", "seed22"])
 def extract(request, tmp_path_factory):
     scale, seed = request.param
+    # Parquet: a tenth of the CSV's disk; removed after the module
     out = tmp_path_factory.mktemp(f"money{seed}") / "ehp"
-    generate(Options(scale=scale, seed=seed, out=out, workers=2))
-    return out
+    generate(Options(scale=scale, seed=seed, out=out, workers=2, fmt="parquet"))
+    yield out
+    shutil.rmtree(out)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +34,7 @@ def figures(extract):
 
 
 def test_insurers_mostly_pay_in_30_to_60_days_with_a_tail(extract, figures):
-    con = connect(extract)
+    con = connect(extract, "parquet")
     within, early = con.execute(
         """select avg((d between 30 and 60)::int), count(*) filter (where d < 30)
         from (select date_diff('day', b.bill_dt, p.pmnt_dt) as d
@@ -47,7 +50,7 @@ def test_insurers_mostly_pay_in_30_to_60_days_with_a_tail(extract, figures):
 def test_denied_bills_are_spread_over_the_window_and_never_paid_by_the_insurer(extract, figures):
     assert figures["months_with_denials"] == 1.0
     assert figures["denials_in_last_4_months"] <= 0.35  # even: 0.17; measured about 0.28
-    con = connect(extract)
+    con = connect(extract, "parquet")
     paid_denied = scalar(
         con,
         """select count(*) from bill where bill_sts_cd = 'DND' and bill_id in
