@@ -16,7 +16,7 @@ LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
 
-.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism icd-reference bench build-postgres build-spark FORCE
+.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism icd-reference dq-score bench build-postgres build-spark FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
@@ -31,6 +31,7 @@ help:
 	@echo "make docs-serve serve the docs on http://127.0.0.1:$(DOCS_PORT)/static_index.html"
 	@echo "make realism    the realism figures (figure, target, measured) of fresh extracts: scale 1, seeds 2026 and 7"
 	@echo "make icd-reference  rebuild the long tail of ICD-10-CM codes from simple-icd-10-cm"
+	@echo "make dq-score   the data-quality layer scored on dirty data (--defects realistic, in dq/)"
 	@echo "make bench      benchmark generator and loaders at scales 0.1, 1, 10 (BENCH_SCALES=0.1,1 to limit)"
 	@echo "make clean      remove generated data, the database and dbt artifacts"
 
@@ -108,10 +109,12 @@ test: lint $(BIN)/.installed-engines $(TOOLS)/harlequin/.installed $(TOOLS)/dbt-
 test-fast: $(BIN)/.installed
 	$(BIN)/pytest -m "not slow"
 
-# rebuild the default dataset's marts and rewrite its known answers: a data
-# change then shows up as a reviewed diff of tests/known_answers/*.json
+# rebuild the default dataset's marts and rewrite its known answers, and the data-quality
+# scorecard of its dirty twin (make dq-score): a data change then shows up as a reviewed
+# diff of tests/known_answers/*.json
 answers: $(BIN)/.installed
 	$(BIN)/python tests/python/known_answers.py --write
+	$(BIN)/python scripts/dq_score.py --write
 
 # every figure README.md and docs/*.md show (mf answers, rows, exercise answers), from the
 # default dataset built in a temporary copy; test_readme_figures.py checks them
@@ -156,6 +159,13 @@ REALISM_SCALE ?= 1
 realism: $(BIN)/.installed
 	$(BIN)/python scripts/realism_report.py $(or $(REALISM_DIR),--scale $(REALISM_SCALE) --seeds $(REALISM_SEEDS))
 
+# The data-quality layer scored against the ground truth (docs/defects.md): the default
+# hospital with --defects realistic in its own folder and database (dq/), built, and per
+# defect type injected, detected, precision and recall printed; checked against the
+# known answer (DQ_ARGS=--write rewrites it). seeds/ehp and the default database stay.
+dq-score: $(BIN)/.installed
+	$(BIN)/python scripts/dq_score.py $(or $(DQ_ARGS),--check)
+
 # Figures, not tests: generator speed and memory, dbt seed vs the DuckDB loader, the full
 # build at scale 10. Writes bench/results.md (and README's table on a full run); data in a
 # temporary folder. BENCH_SCALES=0.1,1 limits the scales.
@@ -163,5 +173,5 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf target logs dbt_packages .cache assets/erd $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generator-code
+	rm -rf target logs dbt_packages .cache assets/erd dq $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generator-code
 	rm -f proactivehealth.duckdb proactivehealth.duckdb.wal

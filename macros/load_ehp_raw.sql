@@ -28,6 +28,9 @@
     {%- set tables = ehp_column_types_var('ehp_column_types') -%}
     {%- do ehp_date_var('ehp_as_of_date') -%}
     {%- do ehp_check_loader(loader, fmt) -%}
+    {%- if ehp_defects_on() -%}
+        {%- do ehp_dirty_column_types(loader, tables) -%}
+    {%- endif -%}
     {%- if loader != 'seed' and execute -%}
         {%- set folder = ehp_raw_folder(loader) -%}
         {%- do run_query(
@@ -35,7 +38,9 @@
         ) -%}
         {%- for name in tables | sort -%}
             {%- set relation = adapter.quote(schema) ~ '.' ~ adapter.quote(name) -%}
-            {%- set path = folder ~ '/' ~ name ~ '.' ~ fmt -%}
+            {#- defects.csv, the ground truth of a dirty extract -#}
+            {%- set file = 'defects' if name == 'ehp_defects' else name -%}
+            {%- set path = folder ~ '/' ~ file ~ '.' ~ fmt -%}
             {%- do adapter.dispatch('ehp_load_raw_table', 'proactivehealth')(
                 relation, path, fmt, tables[name]
             ) -%}
@@ -46,6 +51,34 @@
             info=true
         ) -}}
     {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    ehp_dirty_column_types(loader, tables)
+
+    With var ehp_defects (files written by `ehp-generate --defects`): the
+    payment date is read as text (staging parses its mixed formats) and
+    defects.csv is loaded too, as ehp_defects, every column text. Refuses
+    the seed loader: dbt seed would read a text date into a date column.
+-#}
+{% macro ehp_dirty_column_types(loader, tables) %}
+    {%- if loader == 'seed' -%}
+        {{- exceptions.raise_compiler_error(
+            "var ehp_defects needs the engine's loader, e.g. ehp_loader: "
+            ~ target.type ~ " (dbt seed cannot read a dirty date column)"
+        ) -}}
+    {%- endif -%}
+    {%- set text = tables['ehp_pmnt']['PMNT_ID'] -%}
+    {%- do tables['ehp_pmnt'].update({'PMNT_DT': text}) -%}
+    {%- set log = {} -%}
+    {%- for column in [
+        'table_code', 'primary_key', 'column_name', 'defect_type',
+        'clean_value', 'dirty_value', 'original_key'
+    ] -%}
+        {%- do log.update({column: text}) -%}
+    {%- endfor -%}
+    {%- do tables.update({'ehp_defects': log}) -%}
 {% endmacro %}
 
 

@@ -1,3 +1,7 @@
+{%- set scheduled_start = ehp_appointment_start(
+    'appt_schd_dt', 'appt_strt_tm'
+) -%}
+
 with
 
 source as (
@@ -13,14 +17,14 @@ renamed as (
         dpmt_id as department_id,
         roms_id as room_id,
         ----------  text
-        case appt_typ_cd
+        case {{ ehp_clean_code('appt_typ_cd') }}
             when 'NEW' then 'new patient'
             when 'FLUP' then 'follow-up'
             when 'ANNL' then 'annual'
             when 'CONS' then 'consultation'
             when 'PROC' then 'procedure'
             when 'TELE' then 'telehealth'
-            else appt_typ_cd
+            else {{ ehp_clean_code('appt_typ_cd') }}
         end as appointment_type,
         case appt_sts_cd
             when 'COMP' then 'completed'
@@ -40,15 +44,13 @@ renamed as (
         cast(appt_strt_tm as {{ dbt.type_string() }}) as scheduled_start_time,
         ----------  timestamps
         cast(appt_bkd_ts as {{ dbt.type_timestamp() }}) as booked_at,
-        cast(appt_chkin_ts as {{ dbt.type_timestamp() }}) as checked_in_at,
-        cast(appt_canc_ts as {{ dbt.type_timestamp() }}) as cancelled_at,
+        -- a check-in stamped in UTC moved back to local time (docs/defects.md)
         cast(
-            {{ dbt.concat([
-                'cast(appt_schd_dt as ' ~ dbt.type_string() ~ ')',
-                "' '",
-                'appt_strt_tm',
-            ]) }} as {{ dbt.type_timestamp() }}
-        ) as scheduled_start_at,
+            {{ ehp_time_zone_fixed('appt_chkin_ts', scheduled_start) }}
+            as {{ dbt.type_timestamp() }}
+        ) as checked_in_at,
+        cast(appt_canc_ts as {{ dbt.type_timestamp() }}) as cancelled_at,
+        {{ scheduled_start }} as scheduled_start_at,
         cast(rec_crtd_ts as {{ dbt.type_timestamp() }}) as record_created_at,
         cast(rec_updt_ts as {{ dbt.type_timestamp() }}) as record_updated_at
     from source

@@ -25,13 +25,13 @@ renamed as (
         patn_zip_cd as zip_code,
         patn_phn_no as phone_number,
         lower(patn_email_addr) as email_address,
-        case patn_mrtl_sts_cd
+        case {{ ehp_clean_code('patn_mrtl_sts_cd') }}
             when 'S' then 'single'
             when 'M' then 'married'
             when 'D' then 'divorced'
             when 'W' then 'widowed'
             when 'P' then 'domestic partner'
-            else patn_mrtl_sts_cd
+            else {{ ehp_clean_code('patn_mrtl_sts_cd') }}
         end as marital_status,
         patn_bld_typ_cd as blood_type,
         case patn_lang_cd

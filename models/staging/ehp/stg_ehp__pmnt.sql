@@ -26,13 +26,19 @@ renamed as (
         end as payment_method,
         pmnt_txn_ref as transaction_reference,
         ----------  numerics
-        cast(pmnt_amt as decimal(14, 2)) as payment_amount,
+        -- a payment is never negative: a wrong sign is fixed (docs/defects.md)
+        cast(abs(pmnt_amt) as decimal(14, 2)) as payment_amount,
         ----------  dates
-        cast(pmnt_dt as date) as payment_date,
+        {{ ehp_clean_date('pmnt_dt') }} as payment_date,
         ----------  timestamps
         cast(rec_crtd_ts as {{ dbt.type_timestamp() }}) as record_created_at,
         cast(rec_updt_ts as {{ dbt.type_timestamp() }}) as record_updated_at
     from source
 )
 
-select * from renamed
+{% if ehp_defects_on() %}
+    -- a row re-sent by the ERP is an exact copy: kept once (docs/defects.md)
+    select distinct * from renamed
+{% else %}
+    select * from renamed
+{% endif %}

@@ -13,7 +13,7 @@ renamed as (
         tmmd_ordr_by_stff_id as ordered_by_staff_id,
         tmmd_admn_by_stff_id as administered_by_staff_id,
         ----------  text
-        case tmmd_dose_unit_cd
+        case {{ ehp_unit_fixed('tmmd_dose_unit_cd') }}
             when 'MG' then 'mg'
             when 'MCG' then 'mcg'
             when 'ML' then 'mL'
@@ -21,7 +21,7 @@ renamed as (
             when 'APPL' then 'application'
             when 'PUFF' then 'puff'
             when 'PTCH' then 'patch'
-            else tmmd_dose_unit_cd
+            else {{ ehp_unit_fixed('tmmd_dose_unit_cd') }}
         end as dose_unit,
         {{ decode_route('tmmd_route_cd') }} as route,
         case tmmd_sts_cd
@@ -31,7 +31,10 @@ renamed as (
             else tmmd_sts_cd
         end as administration_status,
         ----------  numerics
-        cast(tmmd_dose_qty as decimal(14, 3)) as dose_quantity,
+        cast(
+            {{ ehp_grams_fixed('tmmd_dose_qty', 'tmmd_dose_unit_cd') }}
+            as decimal(14, 3)
+        ) as dose_quantity,
         cast(tmmd_chrg_amt as decimal(14, 2)) as charge_amount,
         ----------  timestamps
         cast(tmmd_admn_ts as {{ dbt.type_timestamp() }}) as administered_at,
