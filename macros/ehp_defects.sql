@@ -185,3 +185,37 @@ quarantined as (
 
 select * from quarantined
 {% endmacro %}
+
+
+{#-
+    ehp_flagged_where(table_code, key_column, defect_type, relation)
+
+    The start of one select of int_quality_defects_detected: the rows of
+    `relation` flagged with `defect_type`, as (table_code, primary_key,
+    defect_type), once each. It ends with `where`: the rule follows it.
+-#}
+{% macro ehp_flagged_where(table_code, key_column, defect_type, relation) -%}
+    select distinct
+        '{{ table_code }}' as table_code,
+        {{ key_column }} as primary_key,
+        '{{ defect_type }}' as defect_type
+    from {{ relation }}
+    where
+{%- endmacro %}
+
+
+{#-
+    ehp_resent_rows(table_code, key_column, relation)
+
+    The keys found on more than one row of `relation` (a row re-sent), as
+    int_quality_defects_detected lists them.
+-#}
+{% macro ehp_resent_rows(table_code, key_column, relation) -%}
+    select
+        '{{ table_code }}' as table_code,
+        {{ key_column }} as primary_key,
+        'resent_row' as defect_type
+    from {{ relation }}
+    group by {{ key_column }}
+    having count(*) > 1
+{%- endmacro %}

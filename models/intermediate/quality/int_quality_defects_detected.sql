@@ -47,39 +47,24 @@ duplicates as (
 ),
 
 detected as (
-    select
-        'PATN' as table_code,
-        patient_id as primary_key,
-        'duplicate_patient' as defect_type
-    from duplicates
-    where is_duplicate
+    {{ ehp_flagged_where(
+        'PATN', 'patient_id', 'duplicate_patient', 'duplicates'
+    ) }}
+        is_duplicate
 
     union all
 
-    select
-        'PATN' as table_code,
-        patn_id as primary_key,
-        'text_noise' as defect_type
-    from patients
-    where patn_mrtl_sts_cd != {{ ehp_clean_code('patn_mrtl_sts_cd') }}
+    {{ ehp_flagged_where('PATN', 'patn_id', 'text_noise', 'patients') }}
+        patn_mrtl_sts_cd != {{ ehp_clean_code('patn_mrtl_sts_cd') }}
 
     union all
 
-    select
-        'APPT' as table_code,
-        appt_id as primary_key,
-        'text_noise' as defect_type
-    from appointments
-    where appt_typ_cd != {{ ehp_clean_code('appt_typ_cd') }}
+    {{ ehp_flagged_where('APPT', 'appt_id', 'text_noise', 'appointments') }}
+        appt_typ_cd != {{ ehp_clean_code('appt_typ_cd') }}
 
     union all
 
-    select
-        'APPT' as table_code,
-        appt_id as primary_key,
-        'time_zone' as defect_type
-    from appointments
-    where
+    {{ ehp_flagged_where('APPT', 'appt_id', 'time_zone', 'appointments') }}
         {{ ehp_time_zone_suspect(
             'appt_chkin_ts',
             ehp_appointment_start('appt_schd_dt', 'appt_strt_tm')
@@ -87,71 +72,37 @@ detected as (
 
     union all
 
-    select
-        'PMNT' as table_code,
-        pmnt_id as primary_key,
-        'mixed_date_format' as defect_type
-    from payments
-    where cast(pmnt_dt as {{ dbt.type_string() }}) not like '____-__-__'
+    {{ ehp_flagged_where('PMNT', 'pmnt_id', 'mixed_date_format', 'payments') }}
+        cast(pmnt_dt as {{ dbt.type_string() }}) not like '____-__-__'
 
     union all
 
-    select
-        'PMNT' as table_code,
-        pmnt_id as primary_key,
-        'wrong_sign' as defect_type
-    from payments
-    where pmnt_amt < 0
+    {{ ehp_flagged_where('PMNT', 'pmnt_id', 'wrong_sign', 'payments') }}
+        pmnt_amt < 0
 
     union all
 
-    select
-        'PMNT' as table_code,
-        pmnt_id as primary_key,
-        'resent_row' as defect_type
-    from payments
-    group by pmnt_id
-    having count(*) > 1
+    {{ ehp_resent_rows('PMNT', 'pmnt_id', 'payments') }}
 
     union all
 
-    select
-        'MEDT' as table_code,
-        medt_id as primary_key,
-        'resent_row' as defect_type
-    from team
-    group by medt_id
-    having count(*) > 1
+    {{ ehp_resent_rows('MEDT', 'medt_id', 'team') }}
 
     union all
 
-    select
-        'TMMD' as table_code,
-        tmmd_id as primary_key,
-        'unit_mixup' as defect_type
-    from doses
-    where {{ ehp_clean_code('tmmd_dose_unit_cd') }} = 'G'
+    {{ ehp_flagged_where('TMMD', 'tmmd_id', 'unit_mixup', 'doses') }}
+        {{ ehp_clean_code('tmmd_dose_unit_cd') }} = 'G'
 
     union all
 
-    select distinct
-        'MEDT' as table_code,
-        medt_id as primary_key,
-        'invalid_code' as defect_type
-    from team
-    where
+    {{ ehp_flagged_where('MEDT', 'medt_id', 'invalid_code', 'team') }}
         {{ ehp_clean_code('medt_role_cd') }}
         not in ('ATND', 'RES', 'RN', 'ANES', 'CNSL', 'PHRM')
         or {{ ehp_clean_code('medt_lead_flg') }} not in ('Y', 'N')
 
     union all
 
-    select distinct
-        'PTAL' as table_code,
-        ptal_id as primary_key,
-        'invalid_code' as defect_type
-    from allergies
-    where
+    {{ ehp_flagged_where('PTAL', 'ptal_id', 'invalid_code', 'allergies') }}
         {{ ehp_clean_code('ptal_svrty_cd') }} not in ('MILD', 'MOD', 'SEV')
         or {{ ehp_clean_code('ptal_rctn_cd') }}
         not in ('RASH', 'HIVES', 'ANAPH', 'SWELL', 'GI', 'RESP')
@@ -159,12 +110,7 @@ detected as (
 
     union all
 
-    select distinct
-        'MEDT' as table_code,
-        medt_id as primary_key,
-        'missing_value' as defect_type
-    from team
-    where
+    {{ ehp_flagged_where('MEDT', 'medt_id', 'missing_value', 'team') }}
         vist_id is null
         or stff_id is null
         or medt_role_cd is null
@@ -173,12 +119,7 @@ detected as (
 
     union all
 
-    select distinct
-        'PTAL' as table_code,
-        ptal_id as primary_key,
-        'missing_value' as defect_type
-    from allergies
-    where
+    {{ ehp_flagged_where('PTAL', 'ptal_id', 'missing_value', 'allergies') }}
         patn_id is null
         or algy_id is null
         or ptal_svrty_cd is null
