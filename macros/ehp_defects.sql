@@ -67,12 +67,14 @@
 
     A check-in stamped in UTC instead of local time (US Eastern standard, 5
     hours behind) moved back: patients check in before their appointment
-    starts, so one more than an hour after `expected` is read as UTC.
+    starts, so one more than an hour after `expected` is read as UTC. The
+    ANSI interval literal reads alike on DuckDB, Postgres and Spark (Spark's
+    dbt.dateadd asserts its argument is not null, in every row).
 -#}
 {% macro ehp_time_zone_fixed(stamp, expected) -%}
     case
         when {{ ehp_time_zone_suspect(stamp, expected) }}
-            then {{ dbt.dateadd('hour', -5, stamp) }}
+            then {{ stamp }} - interval '5' hour
         else {{ stamp }}
     end
 {%- endmacro %}
