@@ -221,3 +221,18 @@ select * from quarantined
     group by {{ key_column }}
     having count(*) > 1
 {%- endmacro %}
+
+
+{#-
+    ehp_resent_rows_removed(relation)
+
+    The rows of `relation`: all of them on clean data; with var ehp_defects
+    each exact copy (a row the ERP sent twice) once. Staging's last select.
+-#}
+{% macro ehp_resent_rows_removed(relation) -%}
+    {%- if ehp_defects_on() -%}
+        select distinct * from {{ relation }}
+    {%- else -%}
+        select * from {{ relation }}
+    {%- endif -%}
+{%- endmacro %}

@@ -36,9 +36,5 @@ renamed as (
     from source
 )
 
-{% if ehp_defects_on() %}
-    -- a row re-sent by the ERP is an exact copy: kept once (docs/defects.md)
-    select distinct * from renamed
-{% else %}
-    select * from renamed
-{% endif %}
+-- a row re-sent by a dirty extract is kept once (docs/defects.md)
+{{ ehp_resent_rows_removed('renamed') }}
