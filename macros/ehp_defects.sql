@@ -223,7 +223,7 @@ select * from quarantined
 {%- endmacro %}
 
 
-{#-
+{#
     ehp_resent_rows_removed(relation)
 
     The rows of `relation`: all of them on clean data; with var ehp_defects

@@ -78,8 +78,12 @@ scored as (
         injected,
         detected,
         true_positives,
-        cast(1.0 * true_positives / nullif(detected, 0) as decimal(5, 4)) as detection_precision,
-        cast(1.0 * true_positives / nullif(injected, 0) as decimal(5, 4)) as detection_recall
+        cast(
+            1.0 * true_positives / nullif(detected, 0) as decimal(5, 4)
+        ) as detection_precision,
+        cast(
+            1.0 * true_positives / nullif(injected, 0) as decimal(5, 4)
+        ) as detection_recall
     from counted
 )
 
