@@ -63,6 +63,16 @@ def test_a_custom_scenario_is_not_the_default(tiny_dataset):
     assert "scenario" in reason
 
 
+def test_a_dirty_dataset_is_never_built_as_the_clean_one(tiny_dataset, tmp_path):
+    dirty = tmp_path / "ehp"
+    subprocess.run(["cp", "-r", str(tiny_dataset), str(dirty)], check=True)
+    manifest = json.loads((dirty / "manifest.json").read_text())
+    manifest["defects"] = {"profile": "realistic", "rates": {"wrong_sign": 0.005}}
+    (dirty / "manifest.json").write_text(json.dumps(manifest))
+    reason = dataset.reason_to_generate(dirty, options(), dataset.generator_code_hash())
+    assert reason and "defects (realistic) instead of clean data" in reason
+
+
 def test_changed_generator_code_or_a_damaged_file_regenerates(tiny_dataset, tmp_path):
     assert "code changed" in dataset.reason_to_generate(tiny_dataset, options(), "0" * 64)
     copy = tmp_path / "ehp"
