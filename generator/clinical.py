@@ -26,7 +26,6 @@ medicine's own (which fits its form); only given doses are charged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -65,7 +64,7 @@ FALLBACK_CODE = "Z09"  # follow-up examination: fits every clinical department a
 ICD_FILES = ("icd10_codes", "icd10_long_tail")
 
 
-@cache
+@reference.shared
 def icd_table() -> dict[str, np.ndarray]:
 
     rows = [row for name in ICD_FILES for row in reference.rows(name)]
@@ -92,7 +91,7 @@ def icd_table() -> dict[str, np.ndarray]:
     }
 
 
-@cache
+@reference.shared
 def department_fit() -> np.ndarray:
     """(department, sex [0 male, 1 female], age in years) -> has a fitting primary code
     other than the generic follow-up code."""
@@ -125,7 +124,7 @@ def _fitting_parts(
     return tuple(parts)
 
 
-@cache
+@reference.shared
 def _department_sex_codes(secondary: bool) -> tuple[dict, dict]:
     """Every (department, sex) group's codes whatever the age, laid end to end (group
     ``2 * department + female``): the proposals of :func:`pick_codes`."""
@@ -274,7 +273,7 @@ def _search(laid: dict[str, np.ndarray], group: np.ndarray, x: np.ndarray) -> np
     return np.where(size > 0, laid["code"][np.minimum(pos, len(laid["code"]) - 1)], -1)
 
 
-@cache
+@reference.shared
 def procedure_table() -> dict[str, np.ndarray]:
 
     rows = reference.rows("procedures")
@@ -810,7 +809,7 @@ def _first_role_of_member(mv: np.ndarray, mrole: np.ndarray, sid: np.ndarray) ->
 # ----------------------------------------------------------------------------- TMMD
 
 
-@cache
+@reference.shared
 def _class_departments() -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for row in reference.rows("medicine_classes"):

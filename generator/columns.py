@@ -10,13 +10,13 @@ Conventions used by every domain module:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from generator import reference
 from generator.registry import Table
 
 
@@ -26,7 +26,7 @@ class Masked:
     null: np.ndarray
 
 
-@cache
+@reference.shared
 def _four_digits() -> np.ndarray:
     """The four ASCII digits of every number below 10,000, each as one 4-byte word."""
     n = np.arange(10_000)

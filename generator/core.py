@@ -173,7 +173,7 @@ def to_weekday(day: np.ndarray, ctx: Context) -> np.ndarray:
 # ----------------------------------------------------------------------------- departments
 
 
-@cache
+@reference.shared
 def department_ids() -> np.ndarray:
     """DPMT_ID of every department, in the order of reference/departments.csv."""
     return keys("DP", np.arange(len(reference.rows("departments"))), 4, salt=1)

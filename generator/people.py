@@ -7,7 +7,6 @@ their city and state). Identifiers are made so that they can never be a real per
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -42,7 +41,7 @@ EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.test")
 HOSPITAL_DOMAIN = b"proactivehealth.example"
 
 
-@cache
+@reference.shared
 def _names(kind: str) -> tuple[np.ndarray, np.ndarray]:
     table = {
         "female": FakerPerson.first_names_female,
@@ -64,7 +63,7 @@ def first_names(r: np.random.Generator, female: np.ndarray) -> np.ndarray:
     return np.where(female, draw_names(r, "female", n), draw_names(r, "male", n))
 
 
-@cache
+@reference.shared
 def _catchment() -> dict[str, np.ndarray]:
     rows = reference.rows("catchment")
     w = np.array([float(r["weight"]) for r in rows])

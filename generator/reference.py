@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
 
 import numpy as np
@@ -22,3 +23,30 @@ def column(name: str, col: str, dtype=None) -> np.ndarray:
     if dtype is None:
         return np.array(values, dtype="S")
     return np.array(values, dtype=dtype)
+
+
+def read_only(value):
+    """``value`` with every NumPy array in it (inside dicts, tuples and lists too) made
+    read-only, and returned."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for v in value.values():
+            read_only(v)
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            read_only(v)
+    return value
+
+
+def shared(fn: Callable) -> Callable:
+    """``functools.cache`` for tables every block and thread shares, their arrays made
+    read-only: an in-place change by one caller (``ok &= ...`` on a row of a cached mask)
+    would silently change every later draw of the process, so it raises instead."""
+
+    @cache
+    @wraps(fn)
+    def cached(*args):
+        return read_only(fn(*args))
+
+    return cached

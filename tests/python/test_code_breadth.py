@@ -21,10 +21,11 @@ def _expected(dept: int, female: bool, year: int, secondary: bool = False) -> np
     """Each code's probability for a visit of that department, sex and age in summer (no
     winter weighting), straight from the reference table."""
     t = clinical.icd_table()
-    ok = (t["dept_mask"][dept] | t["secondary"]) if secondary else t["dept_mask"][dept]
-    ok &= ~t["fallback"] | secondary
-    ok &= (
-        (t["female_ok"] if female else t["male_ok"])
+    ok = t["dept_mask"][dept] | (t["secondary"] & secondary)
+    ok = (
+        ok
+        & (~t["fallback"] | secondary)
+        & (t["female_ok"] if female else t["male_ok"])
         & (t["min_age"] <= year)
         & (t["max_age"] >= year)
     )
@@ -102,3 +103,14 @@ def test_at_least_a_thousand_codes_none_over_five_percent(scale_one):
         "select max(n) / sum(n) from (select count(*) as n from diag group by diag_icd10_cd)",
     )
     assert top < 0.05
+
+
+def test_the_shared_code_tables_cannot_be_changed_in_place():
+    """A caller's ``&=`` on a row of the cached department mask once changed every later
+    draw of the process (a generation after that test gave other secondary codes)."""
+    t = clinical.icd_table()
+    with pytest.raises(ValueError, match="read-only"):
+        t["dept_mask"][0] &= False
+    plain, _ = clinical._department_sex_codes(True)
+    with pytest.raises(ValueError, match="read-only"):
+        plain["cdf"][0] = 0.0
