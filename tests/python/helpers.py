@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,3 +30,26 @@ def dbt_seed_type(sql_type: str) -> str:
 def duckdb_seed_type(sql_type: str) -> str:
     """The DuckDB type a seed or loader column of the registry's ``sql_type`` gets."""
     return "VARCHAR" if sql_type in ("varchar", "time") else sql_type.upper()
+
+
+def assert_same_bytes(got: bytes, want: bytes, name: str = "") -> None:
+    """``got == want``, failing with a few lines (sizes, the first line that differs)
+    instead of pytest's diff of two whole files, which takes half an hour on megabytes."""
+    if got == want:
+        return
+    n = min(len(got), len(want))
+    a = np.frombuffer(got, np.uint8, n)
+    b = np.frombuffer(want, np.uint8, n)
+    unequal = np.flatnonzero(a != b)
+    at = int(unequal[0]) if len(unequal) else n
+    start = got.rfind(b"\n", 0, at) + 1
+    line = got.count(b"\n", 0, at) + 1
+
+    def line_at(data: bytes) -> bytes:
+        end = data.find(b"\n", start)
+        return data[start : end if end >= 0 else len(data)][:300]
+
+    raise AssertionError(
+        f"{name}: {len(got):,} bytes, expected {len(want):,}; first difference on line "
+        f"{line}:\n  got:  {line_at(got)!r}\n  want: {line_at(want)!r}"
+    )

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import assert_same_bytes
 
 from generator import defects
 from generator.engine import Options, generate
@@ -93,7 +94,7 @@ def test_a_row_gets_one_defect_at_most_and_untouched_rows_stay_clean(pair):
     con_clean, con_dirty = connect(clean), connect(dirty)
     for code in ("VIST", "DIAG", "BILL"):  # tables no defect targets: identical files
         name = TABLES[code].file_stem + ".csv"
-        assert (clean / name).read_bytes() == (dirty / name).read_bytes()
+        assert_same_bytes((dirty / name).read_bytes(), (clean / name).read_bytes(), name)
     inserted = sum(d["defect_type"] in ("resent_row", "duplicate_patient") for d in log)
     total = sum(
         con_dirty.execute(f"select count(*) from {c.lower()}").fetchone()[0]
@@ -121,7 +122,7 @@ def test_none_is_byte_identical_to_the_default(tmp_path):
     )
     assert a["tables"] == b["tables"] and a == b
     for f in sorted((tmp_path / "a").iterdir()):
-        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+        assert_same_bytes((tmp_path / "b" / f.name).read_bytes(), f.read_bytes(), f.name)
     assert not (tmp_path / "b" / "defects.csv").exists()
 
 
@@ -135,7 +136,8 @@ def test_same_bytes_whatever_the_workers_and_parts(tmp_path):
     for part, out in enumerate(folders, start=1):
         generate(Options(scale=0.5, seed=3, out=out, workers=2, defects=heavy, parts=2, part=part))
     for whole in sorted((tmp_path / "w1").glob("*.csv")):
-        assert b"".join((f / whole.name).read_bytes() for f in folders) == whole.read_bytes()
+        joined = b"".join((f / whole.name).read_bytes() for f in folders)
+        assert_same_bytes(joined, whole.read_bytes(), whole.name)
 
 
 def test_a_json_file_of_rates_injects_only_what_it_names(tmp_path):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from helpers import assert_same_bytes
 
 from generator.engine import Options, generate
 
@@ -23,7 +24,9 @@ def test_same_seed_same_bytes_whatever_the_workers(tmp_path):
         assert _hashes(a) == _hashes(b), workers
     for name in (tmp_path / "a").iterdir():
         if name.suffix == ".csv":
-            assert name.read_bytes() == (tmp_path / "w7" / name.name).read_bytes()
+            assert_same_bytes(
+                (tmp_path / "w7" / name.name).read_bytes(), name.read_bytes(), name.name
+            )
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,7 @@ def test_parts_concatenate_to_the_single_run(single_run, tmp_path, parts):
         folders.append(out)
     for whole in sorted(single_run.glob("*.csv")):
         joined = b"".join((f / whole.name).read_bytes() for f in folders)
-        assert joined == whole.read_bytes(), whole.name
+        assert_same_bytes(joined, whole.read_bytes(), whole.name)
     manifest = json.loads((folders[-1] / "manifest.json").read_text())
     assert (manifest["parts"], manifest["part"]) == (parts, parts)
 
@@ -87,4 +90,4 @@ def test_parquet_same_bytes_whatever_the_workers(tmp_path):
     files = sorted((tmp_path / "a").glob("*.parquet"))
     assert len(files) == 22
     for name in files:
-        assert name.read_bytes() == (tmp_path / "b" / name.name).read_bytes()
+        assert_same_bytes((tmp_path / "b" / name.name).read_bytes(), name.read_bytes(), name.name)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import assert_same_bytes
 from reliability import cli
 
 
@@ -59,7 +60,7 @@ def test_a_terminal_gets_a_bar_and_a_summary_and_the_same_bytes(tmp_path):
     )
     assert _hashes(tmp_path / "tty") == _hashes(tmp_path / "quiet")
     for f in (tmp_path / "quiet").iterdir():
-        assert f.read_bytes() == (tmp_path / "tty" / f.name).read_bytes()
+        assert_same_bytes((tmp_path / "tty" / f.name).read_bytes(), f.read_bytes(), f.name)
 
 
 def test_quiet_on_a_terminal_prints_nothing(tmp_path):

@@ -10,7 +10,7 @@ import sys
 
 import engines
 import pytest
-from helpers import ROOT
+from helpers import ROOT, assert_same_bytes
 
 from generator.engine import Options, generate
 
@@ -30,7 +30,7 @@ def test_spark_tasks_join_to_the_single_run(tmp_path):
     files = sorted(p.name for p in single.iterdir() if not p.name.startswith("."))
     assert files == sorted(p.name for p in joined.iterdir() if not p.name.startswith("."))
     for name in files:
-        assert (joined / name).read_bytes() == (single / name).read_bytes(), name
+        assert_same_bytes((joined / name).read_bytes(), (single / name).read_bytes(), name)
     verify = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "ehp-generate"), "--verify", str(joined)],
         capture_output=True, text=True,
