@@ -114,6 +114,12 @@ class Scenario:
     cancellation_rate: float = rate(0.10)
     telehealth_share: float = rate(0.15)
     booking_lead_days_mean: float = number(16.0, 1, 180)
+    # relative no-show risk by booking lead time (days from booking to the appointment day:
+    # 0-7, 8-30, 31+) and by age on the day (0-17, 18-44, 45-64, 65+); they only spread
+    # no_show_rate, which stays the overall rate (the longer the wait, the likelier a
+    # no-show; children's and young adults' bookings are missed most, the elderly's least)
+    no_show_risk_by_lead_days: tuple[float, float, float] = weights((0.6, 1.0, 1.5))
+    no_show_risk_by_age: tuple[float, float, float, float] = weights((1.3, 1.15, 0.85, 0.6))
     # bookings made before the end date for days up to this many days after it (status SCHD)
     future_booking_horizon_days: int = whole(90, 0, 365)
     post_discharge_followup_rate: float = rate(0.55)
@@ -160,6 +166,13 @@ class Scenario:
     icu_share_of_admissions: float = rate(0.10)
     # extra chance that an inpatient stay is followed by a readmission within 30 days
     readmission_rate: float = rate(0.13)
+    # relative length of stay and readmission risk by age at admission (0-17, 18-44, 45-64,
+    # 65+) and by acuity (ESI 1, 2, 3: admitted patients are triaged 1-3); they only spread
+    # inpatient_los_mean_days and readmission_rate, which stay the overall mean and rate
+    los_factor_by_age: tuple[float, float, float, float] = weights((0.7, 0.85, 1.05, 1.2))
+    los_factor_by_esi: tuple[float, float, float] = weights((1.35, 1.1, 0.9))
+    readmission_risk_by_age: tuple[float, float, float, float] = weights((0.45, 0.75, 1.1, 1.4))
+    readmission_risk_by_esi: tuple[float, float, float] = weights((1.5, 1.15, 0.85))
     # in-hospital death: base chance per stay, times age and ICU factors
     inpatient_mortality: float = number(0.011, 0, 0.2)
     # --- seasonality: winter peak of respiratory diagnoses and of emergency arrivals

@@ -53,6 +53,7 @@ from generator.core import (
     weekday,
 )
 from generator.people import ALLERGY_RECORDERS, employed_staff
+from generator.scenario import Scenario
 
 APPT_TYPES = np.array([b"NEW", b"FLUP", b"ANNL", b"CONS", b"PROC", b"TELE"])
 APPT_TYPE_SHARES = (0.25, 0.42, 0.13, 0.10, 0.10)  # of in-person appointments
@@ -149,7 +150,26 @@ def pick_dept(
     return np.minimum((cdf <= u[:, None]).sum(axis=1), len(weights) - 1)
 
 
-# ----------------------------------------------------------------------------- rooms
+# ----------------------------------------------------------------------------- rates by band
+
+# band edges of the scenario's relative risks: age in years (0-17, 18-44, 45-64, 65+), booking
+# lead time in days (0-7, 8-30, 31+), acuity as the triage level (ESI 1, 2, 3)
+AGE_EDGES = (18, 45, 65)
+LEAD_EDGES = (8, 31)
+ESI_EDGES = (2, 3)
+
+
+def band_factor(factors: tuple[float, ...], value: np.ndarray, edges: tuple) -> np.ndarray:
+    """Each row's factor: the one of the band its value falls in (bands split at ``edges``,
+    a value equal to an edge in the upper band)."""
+    return np.asarray(factors, dtype=np.float64)[np.searchsorted(edges, value, side="right")]
+
+
+def spread(overall: float, risk: np.ndarray) -> np.ndarray:
+    """Each row's rate (or mean): ``overall`` times its relative risk over the rows' mean risk,
+    so the rows' mean stays ``overall`` whatever the mix of bands."""
+    mean = float(risk.mean()) if len(risk) else 0.0
+    return overall * risk / mean if mean > 0 else np.full(len(risk), float(overall))
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -196,7 +216,7 @@ def _acute_episodes(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarr
     planned = _planned_admissions(ctx, r, pt)
     ev = {key: np.concatenate([ed[key], planned[key]]) for key in ed}
     ev = _stays(ctx, r, ev, pt)
-    re = _stays(ctx, r, _readmissions(ctx, r, ev), pt)
+    re = _stays(ctx, r, _readmissions(ctx, r, ev, pt), pt)
     ev = {key: np.concatenate([ev[key], re[key]]) for key in ev}
     return _non_overlapping(ctx, ev)
 
@@ -268,11 +288,18 @@ def _planned_admissions(ctx: Context, r: np.random.Generator, pt: dict[str, np.n
     }
 
 
-def _readmissions(ctx: Context, r: np.random.Generator, ev: dict) -> dict:
+def _readmissions(ctx: Context, r: np.random.Generator, ev: dict, pt: dict) -> dict:
     """Readmissions within 30 days of an inpatient discharge (not after a birth), mostly
-    through the ED; an ICU stay is readmitted to medicine."""
+    through the ED; an ICU stay is readmitted to medicine. The chance rises with age and
+    acuity (the scenario's relative risks spread its readmission rate)."""
+    sc = ctx.scenario
     idx = np.flatnonzero(ev["admitted"] & ~ev["birth"])
-    again = idx[r.random(len(idx)) < ctx.scenario.readmission_rate]
+    age = pt["age_start"][ev["pat"][idx]] + ev["admit"][idx] / (DAY * 365.25)
+    risk = band_factor(sc.readmission_risk_by_age, age, AGE_EDGES) * band_factor(
+        sc.readmission_risk_by_esi, ev["esi"][idx], ESI_EDGES
+    )
+    chance = np.minimum(spread(sc.readmission_rate, risk), 1.0)
+    again = idx[r.random(len(idx)) < chance]
     q = len(again)
     gap = 1 + np.minimum(r.exponential(9, q), 29)
     via_ed = r.random(q) < 0.7
@@ -340,6 +367,7 @@ def _stays(ctx: Context, r: np.random.Generator, ev: dict, pt: dict) -> dict:
     obs = kind == 1
     dept[obs] = np.where(age[obs] < 18, dept_index("PEDS"), dept_index("MEDS"))
     los = lognormal_days(r, sc.inpatient_los_mean_days, sc.inpatient_los_sigma, n)
+    los = _los_by_age_and_acuity(sc, los, age, esi, admitted & ~ev["birth"])
     los = np.where(icu, los * 1.2, los)
     los = np.where(ev["birth"], lognormal_days(r, 2.4, 0.35, n), los)
     los = np.where(obs, lognormal_days(r, 0.85, 0.4, n), los)
@@ -361,6 +389,19 @@ def _stays(ctx: Context, r: np.random.Generator, ev: dict, pt: dict) -> dict:
         surgical=surgical,
     )
     return ev
+
+
+def _los_by_age_and_acuity(
+    sc: Scenario, los: np.ndarray, age: np.ndarray, esi: np.ndarray, stay: np.ndarray
+) -> np.ndarray:
+    """Lengths of the inpatient stays (``stay``; births keep their own) longer with age and
+    acuity: the scenario's factors over their mean, so the mean length stays the scenario's."""
+    factor = band_factor(sc.los_factor_by_age, age[stay], AGE_EDGES) * band_factor(
+        sc.los_factor_by_esi, esi[stay], ESI_EDGES
+    )
+    out = los.copy()
+    out[stay] = los[stay] * spread(1.0, factor)
+    return out
 
 
 # ----------------------------------------------------------------------------- the block
@@ -985,9 +1026,8 @@ def _book_appointments(
     )
     m = len(pat)
     u = r.random(m)
-    status = np.where(
-        u < sc.no_show_rate, 1, np.where(u < sc.no_show_rate + sc.cancellation_rate, 2, 0)
-    )
+    no_show = _no_show_chance(sc, pt, pat, day, start, booked)
+    status = np.where(u < no_show, 1, np.where(u < no_show + sc.cancellation_rate, 2, 0))
     status = np.where(start > window_end, 3, status)
     canc = booked + (r.random(m) * (start - booked)).astype(np.int64)
     born = pt["birth_day"][pat]
@@ -1007,6 +1047,20 @@ def _book_appointments(
         "room": _exam_rooms(ctx, dept, prov, typ),
         "code": code,
     }
+
+
+def _no_show_chance(
+    sc: Scenario, pt: dict, pat: np.ndarray, day: np.ndarray, start: np.ndarray, booked: np.ndarray
+) -> np.ndarray:
+    """Each booking's chance of a no-show: higher the longer ahead it was booked (days from
+    the booking's date to the appointment's) and the younger the patient on the day; the
+    scenario's relative risks spread its no-show rate, which stays the overall rate."""
+    lead_days = start // DAY - booked // DAY
+    age = (day - pt["birth_day"][pat]) / 365.25
+    risk = band_factor(sc.no_show_risk_by_lead_days, lead_days, LEAD_EDGES) * band_factor(
+        sc.no_show_risk_by_age, age, AGE_EDGES
+    )
+    return np.minimum(spread(sc.no_show_rate, risk), 1.0 - sc.cancellation_rate)
 
 
 def _exam_rooms(ctx: Context, dept: np.ndarray, prov: np.ndarray, typ: np.ndarray) -> np.ndarray:
