@@ -169,10 +169,10 @@ class Scenario:
     # relative length of stay and readmission risk by age at admission (0-17, 18-44, 45-64,
     # 65+) and by acuity (ESI 1, 2, 3: admitted patients are triaged 1-3); they only spread
     # inpatient_los_mean_days and readmission_rate, which stay the overall mean and rate
-    los_factor_by_age: tuple[float, float, float, float] = weights((0.7, 0.85, 1.05, 1.2))
+    los_factor_by_age: tuple[float, float, float, float] = weights((0.7, 0.85, 1.0, 1.25))
     los_factor_by_esi: tuple[float, float, float] = weights((1.35, 1.1, 0.9))
-    readmission_risk_by_age: tuple[float, float, float, float] = weights((0.45, 0.75, 1.1, 1.4))
-    readmission_risk_by_esi: tuple[float, float, float] = weights((1.5, 1.15, 0.85))
+    readmission_risk_by_age: tuple[float, float, float, float] = weights((0.45, 0.75, 1.0, 1.45))
+    readmission_risk_by_esi: tuple[float, float, float] = weights((1.6, 1.25, 0.75))
     # in-hospital death: base chance per stay, times age and ICU factors
     inpatient_mortality: float = number(0.011, 0, 0.2)
     # --- seasonality: winter peak of respiratory diagnoses and of emergency arrivals
