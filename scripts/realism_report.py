@@ -312,12 +312,22 @@ def people(con) -> dict[str, object]:
 AGE_BANDS = ("0-17", "18-44", "45-64", "65+")
 LEAD_BANDS = ("0-7", "8-30", "31+")
 CHRONIC_COUNTS = ("0", "1", "2", "3+")
+ESI_LEVELS = ("1", "2", "3")  # admitted patients are triaged 1 (most urgent) to 3
+# the ED visit an inpatient stay was admitted from (disposition ADMT, the stay admitted
+# within the hour after it), with its triage level
+FROM_ED = """
+    select s.los_days, cast(e.vist_esi_lvl as varchar) as esi
+    from stays as s join vist as e on e.patn_id = s.patn_id and e.vist_typ_cd = 'EMER'
+        and e.vist_dsch_disp_cd = 'ADMT' and s.vist_admt_ts >= e.vist_dsch_ts
+        and s.vist_admt_ts < e.vist_dsch_ts + interval 1 hour
+    where s.los_days is not null"""
 
 
 def rates_by_band(con) -> dict[str, object]:
     """No-shows (of appointments that came or did not: completed and no-show) by booking lead
     time and by age; 30-day readmissions (as the marts count them) by age and by the number
-    of chronic conditions coded for the patient in the window; length of stay by age."""
+    of chronic conditions coded for the patient in the window; length of stay by age and by
+    the triage level (ESI) of the ED visit the stay was admitted from."""
     age = "floor(date_diff('day', p.patn_brth_dt, a.appt_schd_dt) / 365.25)"
     lead = "date_diff('day', cast(a.appt_bkd_ts as date), a.appt_schd_dt)"
     appts = f"""
@@ -358,6 +368,9 @@ def rates_by_band(con) -> dict[str, object]:
             con,
             "select band, avg(los_days) from stays where los_days is not null group by all",
             AGE_BANDS,
+        ),
+        "los_by_esi": _series(
+            con, f"select esi, avg(los_days) from ({FROM_ED}) group by all", ESI_LEVELS
         ),
         "los_mean_days": _one(con, "select avg(los_days) as v from stays")["v"],
     }
@@ -462,6 +475,7 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
         "readmission_by_chronic_count": ("30-day readmission by chronic count 0 / 1 / 2 / 3+",
                                          RISING),
         "los_by_age": ("mean length of stay (days) by age 0-17 / 18-44 / 45-64 / 65+", RISING),
+        "los_by_esi": ("mean length of stay (days) by ED triage ESI 1 / 2 / 3", FALLING),
         "los_mean_days": ("mean length of stay (days)", between(4.5, 5.0, percent=False)),
     }  # fmt: skip
 
@@ -490,7 +504,7 @@ def measure(folder: Path) -> dict[str, object]:
 # figures that are counts or days, not shares
 NOT_SHARES = (
     "icd_distinct_codes", "deliveries", "newborns", "denied_bills", "insurer_days_median",
-    "insurer_days_p90", "los_by_age", "los_mean_days",
+    "insurer_days_p90", "los_by_age", "los_by_esi", "los_mean_days",
 )  # fmt: skip
 
 
