@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from generator import reference
+from generator import conditions, reference
 from generator.columns import Masked
 from generator.core import (
     DAY,
@@ -88,7 +88,26 @@ def icd_table() -> dict[str, np.ndarray]:
         "secondary": np.array([row["secondary"] == "Y" for row in rows]),
         "complaint": np.array([row["complaint"].encode() for row in rows], dtype="S"),
         "fallback": np.array([row["code"] == FALLBACK_CODE for row in rows]),
+        # a chronic condition's code: carried by the patients who have it, never drawn
+        "chronic": np.array([row["code"][:3] in conditions.CHRONIC_PREFIXES for row in rows]),
     }
+
+
+@reference.shared
+def _codes_sorted() -> tuple[np.ndarray, np.ndarray]:
+    """(the codes of :func:`icd_table` sorted, their rows): one binary search finds a code."""
+    order = np.argsort(icd_table()["code"], kind="stable")
+    return icd_table()["code"][order], order
+
+
+def code_rows(codes: np.ndarray) -> np.ndarray:
+    """The row in :func:`icd_table` of each code (every one must be there)."""
+    ordered, rows = _codes_sorted()
+    at = np.minimum(np.searchsorted(ordered, codes), len(ordered) - 1)
+    if not (ordered[at] == codes).all():
+        missing = np.unique(codes[ordered[at] != codes])
+        raise KeyError(f"codes not in the ICD-10-CM table: {missing}")
+    return rows[at]
 
 
 @reference.shared
@@ -99,7 +118,7 @@ def department_fit() -> np.ndarray:
     ages = np.arange(MAX_AGE + 1)
     age_ok = (t["min_age"][None, :] <= ages[:, None]) & (t["max_age"][None, :] >= ages[:, None])
     out = np.zeros((t["dept_mask"].shape[0], 2, MAX_AGE + 1), dtype=bool)
-    real = t["dept_mask"] & ~t["fallback"][None, :]
+    real = t["dept_mask"] & ~(t["fallback"] | t["chronic"])[None, :]
     for s, ok in enumerate((t["male_ok"], t["female_ok"])):
         out[:, s, :] = (real.astype(np.int64) @ (age_ok & ok[None, :]).T.astype(np.int64)) > 0
     return out
@@ -114,7 +133,7 @@ def _fitting_parts(
     ok = t["dept_mask"][dept]
     # secondary picks may use any code marked secondary; primary ones never the fallback
     ok = (ok | t["secondary"]) if secondary else (ok & ~t["fallback"])
-    ok = ok & (t["female_ok"] if female else t["male_ok"])
+    ok = ok & (t["female_ok"] if female else t["male_ok"]) & ~t["chronic"]
     if young is not None:
         ok = ok & (t["min_age"] <= young) & (t["max_age"] >= old)
     parts = []
@@ -159,7 +178,8 @@ def pick_codes(
     age_hi: np.ndarray | None = None,
 ) -> np.ndarray:
     """An ICD-10-CM row per visit, by weight among codes that fit the department, sex and age,
-    respiratory codes weighted up in winter. Secondary picks may also use any code marked
+    respiratory codes weighted up in winter, never a chronic condition's code (those come
+    from the patient's health state). Secondary picks may also use any code marked
     ``secondary``; they return -1 where nothing fits.
 
     Vectorized rejection sampling: a code is proposed by the weights of the visit's
@@ -199,6 +219,31 @@ def pick_codes(
         )
     if not secondary:
         out[out < 0] = int(np.flatnonzero(t["fallback"])[0])
+    return out
+
+
+def chronic_primaries(
+    ctx: Context,
+    r: np.random.Generator,
+    health: dict[str, np.ndarray],
+    pat: np.ndarray,
+    dept: np.ndarray,
+    day: np.ndarray,
+    code: np.ndarray,
+) -> np.ndarray:
+    """Clinic appointments' reasons with the patients' conditions: an appointment in a
+    department that treats one of the patient's active conditions (the condition's code is
+    a primary code of that department) is for it, at the scenario's rate (one condition per
+    appointment, drawn among those that fit)."""
+    v, c = conditions.active(health, pat, day)
+    rows = code_rows(health["code"][pat[v], c])
+    fits = icd_table()["dept_mask"][np.asarray(dept, np.int64)[v], rows]
+    v, rows = v[fits], rows[fits]
+    order = np.lexsort((r.random(len(v)), v))
+    first = order[_first_of_group(v[order])]
+    take = first[r.random(len(first)) < ctx.scenario.chronic_primary_in_own_clinic]
+    out = np.array(code, copy=True)
+    out[v[take]] = rows[take]
     return out
 
 
@@ -385,6 +430,7 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     poa = _present_on_admission(r, rows_code, rows_kind)
     ids = row_keys("DX", block, n, salt=14)
     state["diag_visit"] = rows_visit
+    state["diag_code"] = rows_code
     state["diag_id"] = ids
     state["diag_kind"] = rows_kind
     created = _ts(ctx, np.minimum(when + r.integers(600, 4 * HOUR, n), d_s[rows_visit]))
@@ -431,7 +477,27 @@ def _secondary_codes(
     s_code = pick_codes(
         r, dept[sv], female[sv], age[sv], day, ctx, secondary=True, age_hi=state["visit_age_hi"][sv]
     )
-    return sv, s_code
+    cv, c_code = _chronic_secondaries(ctx, r, state)
+    return np.concatenate([sv, cv]), np.concatenate([s_code, c_code])
+
+
+def _chronic_secondaries(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(visit, code) of the patients' active chronic conditions coded on their visits: on the
+    patient's first visit with the condition active at one rate, then on inpatient,
+    observation and ED visits at another, clinic and video visits at a third."""
+    sc = ctx.scenario
+    pat = state["visit_patient"]
+    v, c = conditions.active(state["health"], pat, state["visit_admit_s"] // DAY)
+    acute = np.isin(state["visit_type_idx"][v], [INPT, OBSV, EMER])
+    rate = np.where(acute, sc.chronic_coded_on_acute_visit, sc.chronic_coded_on_clinic_visit)
+    # the first visit after the onset (visits are in time order per patient) records it
+    _, first = np.unique(pat[v] * len(conditions.CONDITIONS) + c, return_index=True)
+    rate[first] = np.maximum(rate[first], sc.chronic_coded_on_first_visit)
+    keep = r.random(len(v)) < rate
+    v, c = v[keep], c[keep]
+    return v, code_rows(state["health"]["code"][pat[v], c])
 
 
 def _diagnosis_rows(
@@ -825,7 +891,8 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     tv = np.repeat(np.arange(len(k)), k)
     med = _dose_medicines(ctx, r, state, tv)
     keep = med >= 0  # doses no allowed medicine could fill are not ordered
-    tv, med = tv[keep], med[keep]
+    uv, umed = _usual_medicines(ctx, r, state)
+    tv, med = np.concatenate([tv[keep], uv]), np.concatenate([med[keep], umed])
     n = len(tv)
     qty, dose_unit, count = _dose_amounts(ctx, r, med)
     route = ctx.col("MDCN", "MDCN_ROUTE_CD")[med]
@@ -917,6 +984,7 @@ def _dose_medicines(
     department, by class weight, never of a class the patient is allergic to."""
     w_med, fits = _formulary_weights(ctx)
     cls_idx, nc, banned = _allergy_keys(ctx, state)
+    ind_class, indicated = _visit_indications(ctx, state)
     dept = state["visit_dept_idx"]
     pat = state["visit_patient"][tv]
     med = np.full(len(tv), -1, dtype=np.int64)
@@ -936,8 +1004,86 @@ def _dose_medicines(
             )
         ok = cand >= 0
         ok &= ~np.isin(pat[todo] * nc + cls_idx[np.maximum(cand, 0)], banned)
+        k = ind_class[np.maximum(cand, 0)]
+        ok &= (k < 0) | indicated[tv[todo], np.maximum(k, 0)]
         med[todo[ok]] = cand[ok]
     return med
+
+
+@reference.shared
+def _indication_matrix() -> tuple[tuple[str, ...], np.ndarray]:
+    """(drug classes given only with an indication, code x class: the code indicates it)."""
+    classes = tuple(conditions.CLASS_INDICATIONS)
+    codes = icd_table()["code"]
+    m = [conditions.starts_with_any(codes, conditions.CLASS_INDICATIONS[k]) for k in classes]
+    return classes, np.stack(m, axis=1)
+
+
+@reference.shared
+def _condition_matrix() -> np.ndarray:
+    """code x chronic condition: the code is one of the condition's."""
+    codes = icd_table()["code"]
+    return np.stack(
+        [conditions.starts_with_any(codes, c.prefixes) for c in conditions.CONDITIONS], 1
+    )
+
+
+def _coded(state: dict[str, Any], matrix: np.ndarray) -> np.ndarray:
+    """visit x column of ``matrix`` (code x column): a diagnosis of the visit has it."""
+    out = np.zeros((len(state["visit_type_idx"]), matrix.shape[1]), dtype=bool)
+    np.logical_or.at(out, state["diag_visit"], matrix[state["diag_code"]])
+    return out
+
+
+def _visit_indications(ctx: Context, state: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(each medicine's column among the classes given only with an indication, -1 for
+    the others; visit x column: the visit has an indication for it). A surgery on the visit
+    indicates antibiotics (prophylaxis)."""
+    classes, matrix = _indication_matrix()
+    indicated = _coded(state, matrix)
+    antibiotic = np.isin(classes, conditions.ANTIBIOTICS)
+    indicated[:, antibiotic] |= state["visit_has_surgery"][:, None]
+    pos = {k: i for i, k in enumerate(classes)}
+    med_class = ctx.col("MDCN", "MDCN_DRUG_CLS_CD").astype(str)
+    return np.array([pos.get(c, -1) for c in med_class], dtype=np.int64), indicated
+
+
+def _usual_medicines(
+    ctx: Context, r: np.random.Generator, state: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(visit, medicine) of the usual medicines of inpatient and observation stays coded
+    with a chronic condition that has one (diabetes at its own rate): one active medicine
+    of the condition's classes the patient is not allergic to (another class of the list
+    otherwise; none if every class is barred), once per day of the stay."""
+    sc = ctx.scenario
+    coded = _coded(state, _condition_matrix())
+    coded &= np.isin(state["visit_type_idx"], [INPT, OBSV])[:, None]
+    coded &= np.array([bool(c.usual) for c in conditions.CONDITIONS])[None, :]
+    v, c = np.nonzero(coded)
+    rate = np.where(
+        c == conditions.DIABETES,
+        sc.diabetic_stay_antidiabetic_rate,
+        sc.chronic_stay_usual_medicine_rate,
+    )
+    keep = r.random(len(v)) < rate
+    v, c = v[keep], c[keep]
+    cls_idx, nc, banned = _allergy_keys(ctx, state)
+    drug_class = ctx.col("MDCN", "MDCN_DRUG_CLS_CD").astype(str)
+    active = ctx.col("MDCN", "MDCN_ACTV_FLG") == b"Y"
+    pat = state["visit_patient"][v]
+    med = np.full(len(v), -1, dtype=np.int64)
+    for ci in np.unique(c):
+        pool = np.flatnonzero(active & np.isin(drug_class, conditions.CONDITIONS[ci].usual))
+        rows = np.flatnonzero(c == ci)
+        for _ in range(8 if len(pool) else 0):
+            todo = rows[med[rows] < 0]
+            cand = pool[r.integers(0, len(pool), len(todo))]
+            ok = ~np.isin(pat[todo] * nc + cls_idx[cand], banned)
+            med[todo[ok]] = cand[ok]
+    v, med = v[med >= 0], med[med >= 0]
+    days = (state["visit_discharge_s"][v] - state["visit_admit_s"][v]) // DAY
+    per_stay = np.clip(days, 1, 10)
+    return np.repeat(v, per_stay), np.repeat(med, per_stay)
 
 
 def _dose_amounts(

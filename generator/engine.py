@@ -32,6 +32,7 @@ from generator import (
     capacity,
     clinical,
     columns,
+    conditions,
     defects,
     facilities,
     people,
@@ -99,6 +100,7 @@ def _demand(ctx: Context, block: int, state: dict[str, Any] | None = None) -> di
     """Pass (a) for one block: its patients, and what they will ask of the hospital."""
     state = {"columns": {}} if state is None else state
     state["columns"]["PATN"] = people.patient_block(ctx, block, state)
+    state["health"] = conditions.health_state(ctx, block, state)  # chronic conditions
     return scheduling.demand(ctx, block, state)
 
 

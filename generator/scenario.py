@@ -6,7 +6,8 @@ change any of them with ``--scenario FILE.json`` (a JSON object of field names a
 Each setting is declared once, with its kind and range: ``rate(0.18)`` is a number from 0 to
 1, ``number(3.6, 0, 40)`` a finite number in a range, ``whole(90, 0, 365)`` a whole number,
 ``shares(...)`` numbers >= 0 summing to 1, ``weights(...)`` numbers >= 0 with a positive sum,
-``percents({...})`` blood types summing to 100. :func:`problems` checks a file's values
+``percents({...})`` blood types summing to 100, ``rates(...)`` a fixed number of rates from 0
+to 1 (a prevalence per age band). :func:`problems` checks a file's values
 against these declarations and the rules across settings (:data:`RULES`), so a new setting
 needs one line. Bad values are refused before anything runs, never half-way.
 """
@@ -28,7 +29,7 @@ BLOOD_TYPES = ("O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-")
 class Kind:
     """What one setting accepts: its kind, range and, for sequences, its length."""
 
-    kind: str  # number | whole | shares | weights | percents
+    kind: str  # number | whole | shares | weights | percents | rates
     lo: float = 0.0
     hi: float = 1.0
     length: int = 0
@@ -40,6 +41,7 @@ class Kind:
             "whole": f"a whole number from {lo} to {hi}",
             "shares": f"a list of {self.length} numbers >= 0 summing to 1",
             "weights": f"a list of {self.length} numbers >= 0, not all 0",
+            "rates": f"a list of {self.length} numbers from 0 to 1",
             "percents": f"a map of blood types ({', '.join(BLOOD_TYPES)}) to percents "
             "summing to 100",
         }[self.kind]
@@ -69,6 +71,10 @@ def shares(default: tuple[float, ...]) -> Any:
 
 def weights(default: tuple[float, ...]) -> Any:
     return _setting(default, Kind("weights", length=len(default)))
+
+
+def rates(default: tuple[float, ...]) -> Any:
+    return _setting(default, Kind("rates", length=len(default)))
 
 
 def percents(default: dict[str, float]) -> Any:
@@ -189,6 +195,42 @@ class Scenario:
     doses_per_inpatient_day: float = number(9.0, 0, 30)
     dose_held_rate: float = rate(0.045)
     dose_refused_rate: float = rate(0.025)
+    # --- patients with histories (generator/conditions.py): chronic conditions per patient,
+    # the diagnosed prevalence by age at the window's start, 0-17 / 18-44 / 45-64 / 65+
+    # (CDC / NHANES orders of magnitude, docs/data_model.md "Patients with histories")
+    prevalence_hypertension: tuple[float, ...] = rates((0.0, 0.10, 0.35, 0.60))
+    prevalence_type2_diabetes: tuple[float, ...] = rates((0.0, 0.03, 0.13, 0.24))
+    prevalence_hyperlipidemia: tuple[float, ...] = rates((0.0, 0.08, 0.30, 0.45))
+    prevalence_obesity: tuple[float, ...] = rates((0.06, 0.12, 0.18, 0.15))
+    prevalence_asthma: tuple[float, ...] = rates((0.06, 0.08, 0.08, 0.07))
+    prevalence_copd: tuple[float, ...] = rates((0.0, 0.01, 0.06, 0.11))
+    prevalence_chronic_kidney_disease: tuple[float, ...] = rates((0.0, 0.01, 0.05, 0.18))
+    prevalence_heart_failure: tuple[float, ...] = rates((0.0, 0.002, 0.02, 0.08))
+    prevalence_atrial_fibrillation: tuple[float, ...] = rates((0.0, 0.002, 0.015, 0.09))
+    prevalence_depression: tuple[float, ...] = rates((0.02, 0.09, 0.09, 0.06))
+    prevalence_osteoarthritis: tuple[float, ...] = rates((0.0, 0.01, 0.12, 0.33))
+    prevalence_hypothyroidism: tuple[float, ...] = rates((0.005, 0.03, 0.06, 0.10))
+    # share of the hypothyroid patients who are women (the band's prevalence is kept)
+    hypothyroidism_female_share: float = rate(0.80)
+    # how strongly the cardiometabolic conditions cluster (diabetes, hypertension,
+    # hyperlipidemia, obesity, kidney disease, heart failure, atrial fibrillation): the
+    # correlation of their latent risks (0: independent)
+    chronic_cluster_correlation: float = rate(0.45)
+    # share of the conditions whose onset falls inside the window (the others began before)
+    chronic_onset_in_window_share: float = rate(0.08)
+    # chance that an active condition is coded as a secondary diagnosis on the patient's
+    # first visit with it active, then on an inpatient, observation or emergency visit, and
+    # on a clinic or video visit
+    chronic_coded_on_first_visit: float = rate(0.95)
+    chronic_coded_on_acute_visit: float = rate(0.80)
+    chronic_coded_on_clinic_visit: float = rate(0.25)
+    # chance that a clinic visit of a department treating one of the patient's active
+    # conditions has that condition as its primary diagnosis
+    chronic_primary_in_own_clinic: float = rate(0.5)
+    # chance that an inpatient or observation stay coded with a condition gets its usual
+    # medicine (diabetes: an antidiabetic; others: their class, where the formulary has one)
+    diabetic_stay_antidiabetic_rate: float = rate(0.90)
+    chronic_stay_usual_medicine_rate: float = rate(0.65)
     # --- revenue cycle
     claim_denial_rate: float = rate(0.06)
     # of the denied claims: won on appeal (paid 60-180 days after the bill), paid after a
@@ -282,6 +324,8 @@ def _value_ok(kind: Kind, value: Any) -> bool:
         and all(_is_number(v) and v >= 0 for v in value)
     ):
         return False
+    if kind.kind == "rates":
+        return all(v <= 1 for v in value)
     total = sum(value)
     return abs(total - 1) <= 1e-6 if kind.kind == "shares" else total > 0
 

@@ -419,6 +419,7 @@ def _patients(ctx: Context, r: np.random.Generator, state: dict[str, Any]) -> di
         "age_end": state["age_end"],
         "female": state["female"],
         "frail": r.gamma(0.8, 1 / 0.8, n),
+        "health": state["health"],
     }
 
 
@@ -1034,6 +1035,7 @@ def _book_appointments(
     code = clinical.pick_codes(
         r, dept, female[pat], (day - born - 2) / 365.25, day, ctx, age_hi=(day - born + 2) / 365.25
     )
+    code = clinical.chronic_primaries(ctx, r, pt["health"], pat, dept, day, code)
     return {
         "pat": pat,
         "dept": dept,
