@@ -25,6 +25,7 @@ def _expected(dept: int, female: bool, year: int, secondary: bool = False) -> np
     ok = (
         ok
         & (~t["fallback"] | secondary)
+        & ~t["chronic"]  # chronic conditions come from the patient's health state
         & (t["female_ok"] if female else t["male_ok"])
         & (t["min_age"] <= year)
         & (t["max_age"] >= year)
