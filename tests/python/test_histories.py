@@ -52,7 +52,7 @@ def _prevalence(con, category: str) -> dict[str, float]:
             with seen as (
                 select patn_id, floor(date_diff('day', p.patn_brth_dt,
                     cast(min(v.vist_admt_ts) as date)) / 365.25) as age
-                from vist as v join patn as p using (patn_id) group by all
+                from vist as v join patn as p using (patn_id) group by patn_id, p.patn_brth_dt
             ),
             coded as (select distinct patn_id from dx where left(diag_icd10_cd, 3) = '{category}')
             select case when age < 45 then '18-44' when age < 65 then '45-64' else '65+' end,
