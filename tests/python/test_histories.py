@@ -17,6 +17,7 @@ from generator.core import Context, Options, dept_index
 from generator.engine import generate
 from generator.load import connect
 from generator.people import patient_block
+from generator.scenario import Scenario
 
 SEEDS = (5, 13)
 BANDS = ("18-44", "45-64", "65+")
@@ -167,8 +168,8 @@ def test_no_dose_of_a_class_the_patient_is_allergic_to(con):
     assert bad == 0
 
 
-def _state(seed: int, block: int = 0) -> tuple[Context, dict]:
-    ctx = Context(Options(scale=1, seed=seed))
+def _state(seed: int, block: int = 0, **settings) -> tuple[Context, dict]:
+    ctx = Context(Options(scale=1, seed=seed, scenario=Scenario(**settings)))
     state: dict = {"columns": {}}
     patient_block(ctx, block, state)
     return ctx, state
@@ -212,3 +213,16 @@ def test_random_diagnosis_draws_never_give_a_chronic_code():
                 secondary=secondary,
             )
             assert not t["chronic"][got[got >= 0]].any(), (dept, secondary)
+
+
+def test_the_prevalence_is_a_scenario_setting():
+    """A scenario file moves the prevalence: none at all, or half of the adults."""
+    none = {"prevalence_type2_diabetes": (0.0, 0.0, 0.0, 0.0)}
+    ctx, state = _state(4, **none)
+    assert not conditions.health_state(ctx, 0, state)["has"][:, conditions.DIABETES].any()
+    half = {"prevalence_type2_diabetes": (0.0, 0.5, 0.5, 0.5)}
+    ctx, state = _state(4, **half)
+    has = conditions.health_state(ctx, 0, state)["has"][:, conditions.DIABETES]
+    adult = (ctx.start - state["birth"]).astype(np.int64) >= 19 * 365.25
+    assert 0.45 < has[adult].mean() < 0.55
+    assert not has[(ctx.start - state["birth"]).astype(np.int64) < 18 * 365.25].any()
