@@ -534,6 +534,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     att = _attendings(ctx, rv, vis, appt)
     disp = _dispositions(rv, vis, pt)
     prim = _primary_codes(ctx, rv, vis, appt, pt)
+    prim = _followups_share_the_stay_code(vis, appt, pt, prim)
     _record_deaths(ctx, block, state, d["death"])
     _visit_columns(ctx, block, state, vis, appt, att, disp, prim)
     return _appointment_columns(ctx, r, state, appt)
@@ -564,6 +565,8 @@ def _acute_visits(
         "appt": (-1, -1, -1),
     }
     ev = {**ev, "dies": dies, "from_ed": ev["admitted"] & parts[INPT]}
+    ev["idx"] = np.arange(len(ev["pat"]))
+    fields["ev"] = ("idx", "idx", "idx")  # the episode each visit belongs to
     fields["expired"] = (False, False, "dies")
     fields["admitted_from_ed"] = ("from_ed", False, False)
     vis = {
@@ -634,6 +637,7 @@ def _all_visits(ctx: Context, r: np.random.Generator, vis: dict, appt: dict) -> 
         "appt": comp,
         "room": appt["room"][comp],
         "transferred": none,
+        "ev": np.full(nc, -1, np.int64),
     }
     vis = {k: np.concatenate([vis[k], out_vis[k]]) for k in vis}
     order = np.lexsort((vis["type"], vis["admit"], vis["pat"]))
@@ -707,6 +711,34 @@ def _primary_codes(
         age_hi=vis["age_hi"][acute],
     )
     return prim
+
+
+def _followups_share_the_stay_code(vis: dict, appt: dict, pt: dict, prim: np.ndarray):
+    """An acute episode's visits share its code: the clinic follow-up booked after an
+    inpatient stay is for the stay's primary diagnosis (its reason, and the visit's primary
+    diagnosis when it takes place), where that code fits the clinic's department and the
+    patient's age on the day; otherwise it keeps its own."""
+    t = clinical.icd_table()
+    ip = np.flatnonzero(vis["type"] == INPT)
+    size = max(int(vis["ev"].max(initial=-1)), int(appt["episode"].max(initial=-1))) + 1
+    stay_code = np.full(size, -1, np.int64)
+    stay_code[vis["ev"][ip]] = prim[ip]
+    a = np.flatnonzero(appt["episode"] >= 0)
+    code = stay_code[appt["episode"][a]]
+    c = np.maximum(code, 0)
+    day = appt["start"][a] // DAY
+    born = pt["birth_day"][appt["pat"][a]]
+    fits = (
+        (code >= 0)
+        & t["dept_mask"][appt["dept"][a], c]
+        & (t["min_age"][c] <= np.floor((day - born - 2) / 365.25))
+        & (t["max_age"][c] >= np.floor((day - born + 2) / 365.25))
+    )
+    appt["code"][a[fits]] = code[fits]
+    out = np.array(prim, copy=True)
+    from_appt = np.flatnonzero(vis["appt"] >= 0)
+    out[from_appt] = appt["code"][vis["appt"][from_appt]]
+    return out
 
 
 def _record_deaths(ctx: Context, block: int, state: dict, death: np.ndarray) -> None:
@@ -958,6 +990,7 @@ def _appointment_wants(
     want = np.concatenate([want, ev["disch"][fu] // DAY + r.integers(6, 16, len(fu))])
     dept = np.concatenate([dept, fu_dept])
     kind = np.concatenate([np.zeros(m, np.int64), np.ones(len(fu), np.int64)])
+    episode = np.concatenate([np.full(m, -1, np.int64), fu])  # a follow-up's stay
     m = len(pat)
     want = to_weekday(np.clip(want, e0[pat], last_day - 2), ctx)
     typ = _appointment_types(ctx, r, dept, kind)
@@ -970,6 +1003,7 @@ def _appointment_wants(
         "type": typ,
         "dur": dur,
         "prio": r.random(m),
+        "episode": episode,
     }
 
 
@@ -1003,6 +1037,7 @@ def _book_appointments(
     D = ctx.days
     prov, day, slot = alloc["clinic_provider"], alloc["clinic_day"], alloc["clinic_slot"]
     pat, dept, typ, dur = wants["pat"], wants["dept"], wants["type"], wants["dur"]
+    ep = wants["episode"]
     female = pt["female"]
     got = prov >= 0
     # one appointment per patient and day
@@ -1012,7 +1047,9 @@ def _book_appointments(
         [[False], (pat[order][1:] == pat[order][:-1]) & (day[order][1:] == day[order][:-1])]
     )
     keep = np.sort(order[~dup])
-    pat, dept, typ, dur, prov, day, slot = (a[keep] for a in (pat, dept, typ, dur, prov, day, slot))
+    pat, dept, typ, dur, prov, day, slot, ep = (
+        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, ep)
+    )
     m = len(pat)
     start = day * DAY + capacity.CLINIC_OPEN + slot * capacity.SLOT_SECONDS
     lead = (r.exponential(sc.booking_lead_days_mean, m) * DAY).astype(np.int64) + r.integers(
@@ -1022,8 +1059,8 @@ def _book_appointments(
     booked = np.minimum(np.maximum(start - lead, reg_s), start - 600)
     window_end = D * DAY - 1
     keep = (booked <= window_end) & (start < death[pat]) & (booked < death[pat])
-    pat, dept, typ, dur, prov, day, slot, start, booked = (
-        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, start, booked)
+    pat, dept, typ, dur, prov, day, slot, start, booked, ep = (
+        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, start, booked, ep)
     )
     m = len(pat)
     u = r.random(m)
@@ -1048,6 +1085,7 @@ def _book_appointments(
         "canc": canc,
         "room": _exam_rooms(ctx, dept, prov, typ),
         "code": code,
+        "episode": ep,
     }
 
 

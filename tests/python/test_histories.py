@@ -226,3 +226,30 @@ def test_the_prevalence_is_a_scenario_setting():
     adult = (ctx.start - state["birth"]).astype(np.int64) >= 19 * 365.25
     assert 0.45 < has[adult].mean() < 0.55
     assert not has[(ctx.start - state["birth"]).astype(np.int64) < 18 * 365.25].any()
+
+
+def test_the_clinic_follow_up_after_a_stay_is_for_the_stay_diagnosis(con):
+    """An episode's visits share its code: the first clinic visit within 20 days of an
+    inpatient discharge mostly has the stay's primary diagnosis (by chance: well under 5 %)."""
+    share = scalar(
+        con,
+        """
+        with stays as (
+            select v.vist_id, v.patn_id, v.vist_dsch_ts, d.diag_icd10_cd
+            from vist as v join diag as d using (vist_id)
+            where v.vist_typ_cd = 'INPT' and d.diag_typ_cd = 'PRIM'
+        ),
+        next_clinic as (
+            select s.vist_id as stay, min(v.vist_admt_ts) as at, any_value(s.patn_id) as patn_id
+            from stays as s join vist as v on v.patn_id = s.patn_id
+                and v.vist_typ_cd in ('OUTP', 'TELE')
+                and v.vist_admt_ts between s.vist_dsch_ts and s.vist_dsch_ts + interval 20 day
+            group by all
+        )
+        select avg((d.diag_icd10_cd = s.diag_icd10_cd)::int)
+        from next_clinic as n
+        join vist as v on v.patn_id = n.patn_id and v.vist_admt_ts = n.at
+        join diag as d on d.vist_id = v.vist_id and d.diag_typ_cd = 'PRIM'
+        join stays as s on s.vist_id = n.stay""",
+    )
+    assert share >= 0.4
