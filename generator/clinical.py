@@ -420,6 +420,8 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     inpt = state["visit_type_idx"] == INPT
     ia = np.flatnonzero(inpt)
     adm_code = _admitting_codes(ctx, r, state, ia)
+    newborn = state.get("visit_newborn", np.zeros(len(inpt), bool))
+    adm_code = np.where(newborn[ia], state["visit_prim_code"][ia], adm_code)  # Z38
     sv, s_code = _secondary_codes(ctx, r, state)
     rows_visit, rows_code, rows_kind = _diagnosis_rows(state, ia, adm_code, sv, s_code)
     n = len(rows_visit)
@@ -471,6 +473,8 @@ def _secondary_codes(
     dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
     factor = np.select([vt == INPT, vt == EMER, vt == TELE, vt == OUTP], [1.8, 0.8, 0.5, 1.0], 1.0)
     lam = (sc.secondary_diagnoses_base + sc.secondary_diagnoses_per_year_of_age * age) * factor
+    # a baby's birth stay: only the neonatal codes of generator/newborns.py
+    lam = np.where(state.get("visit_newborn", np.zeros(len(vt), bool)), 0.0, lam)
     k = np.minimum(r.poisson(lam), 8)
     sv = np.repeat(np.arange(len(vt)), k)
     day = state["visit_admit_s"][sv] // DAY
@@ -478,7 +482,8 @@ def _secondary_codes(
         r, dept[sv], female[sv], age[sv], day, ctx, secondary=True, age_hi=state["visit_age_hi"][sv]
     )
     cv, c_code = _chronic_secondaries(ctx, r, state)
-    return np.concatenate([sv, cv]), np.concatenate([s_code, c_code])
+    nv, n_code = state.get("newborn_secondary", (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+    return np.concatenate([sv, cv, nv]), np.concatenate([s_code, c_code, n_code])
 
 
 def _chronic_secondaries(

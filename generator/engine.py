@@ -35,6 +35,7 @@ from generator import (
     conditions,
     defects,
     facilities,
+    newborns,
     people,
     pharmacy,
     registry,
@@ -89,6 +90,7 @@ def block_steps() -> list[tuple[str, Step]]:
         ("VIST", scheduling.visit_block),
         ("DIAG", clinical.diagnosis_block),
         ("TRTM", clinical.treatment_block),
+        ("DIAG", newborns.match_delivery),  # Z38: vaginal or cesarean, as the mother's stay
         ("MEDT", clinical.team_block),
         ("TMMD", clinical.dose_block),
         ("INSR", people.close_policies_at_death),

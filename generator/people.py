@@ -472,6 +472,8 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "PATN_RGST_DT": registered,
         "PATN_DTH_DT": Masked(registered, death_null),
         "PATN_ACTV_FLG": flag(death_null),
+        # the mother of a baby born in the hospital (generator/newborns.py); nobody else's
+        "PATN_MTHR_PATN_ID": Masked(state["patient_id"], np.ones(n, dtype=bool)),
         **audit(ctx, r, created),
     }
 

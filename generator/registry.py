@@ -211,6 +211,7 @@ PATN_EMRG_CNTCT_REL_CD  str   null {SPS|PAR|CHD|SIB|FRD|OTH}  Emergency contact'
 PATN_RGST_DT            date                 Registration date
 PATN_DTH_DT             date  null           Death date
 PATN_ACTV_FLG           flag  {Y|N}          Whether the record is active
+PATN_MTHR_PATN_ID       str   null >PATN     Mother (for a baby born in the hospital; empty for everyone else)
 """,
     ),
     _table(
@@ -396,7 +397,7 @@ ROMS_ID             str   null >ROMS         Room or bed
 VIST_TYP_CD         str   {OUTP|INPT|EMER|OBSV|TELE}  Visit type
 VIST_ADMT_TS        ts                       Admission or arrival time
 VIST_DSCH_TS        ts    null               Discharge time (empty while the patient is still in)
-VIST_ADMT_SRC_CD    str   {CLIN|ED|REF|TRNS|SELF}  Admission source
+VIST_ADMT_SRC_CD    str   {CLIN|ED|REF|TRNS|SELF|BRTH}  Admission source (BRTH: born in the hospital)
 VIST_DSCH_DISP_CD   str   null {HOME|HHC|SNF|TRNS|AMA|EXPD|ADMT}  Discharge disposition (ADMT: admitted as inpatient)
 VIST_CHF_CMPLT_TXT  str                      Chief complaint
 VIST_ESI_LVL        int   null               Emergency Severity Index 1-5 (emergency visits)

@@ -167,6 +167,12 @@ class Scenario:
     # --- inpatient care
     elective_admissions_per_patient_year: float = number(0.05, 0, 2)
     births_per_woman_year_15_44: float = number(0.035, 0, 0.3)
+    # every live delivery registers its baby (generator/newborns.py): twins now and then, a
+    # few more boys than girls, neonatal jaundice and late preterm births coded on the stay
+    twin_share_of_births: float = rate(0.015)
+    newborn_male_share: float = rate(0.51)
+    newborn_jaundice_rate: float = rate(0.10)
+    newborn_preterm_rate: float = rate(0.08)
     inpatient_los_mean_days: float = number(4.8, 1, 30)
     inpatient_los_sigma: float = number(0.8, 0.05, 2)
     icu_share_of_admissions: float = rate(0.10)

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from generator import capacity, clinical, reference
+from generator import capacity, clinical, newborns, reference
 from generator.columns import Masked, cat
 from generator.core import (
     DAY,
@@ -528,14 +528,19 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     r, rv, pt = d["r"], d["rv"], d["pt"]
     ev = _apply_beds(ctx, d["ev"], d["dies"], alloc)
     vis = _acute_visits(ctx, rv, ev, d["dies"])
+    born = newborns.register(ctx, block, state, ev)  # the babies of the block's deliveries
+    vis = {k: np.concatenate([v, born["visits"][k]]) for k, v in vis.items()}
     appt = _book_appointments(ctx, r, pt, d["wants"], alloc, d["death"])
     appt = _keep_out_of_stays(ctx, r, appt, ev)
     vis = _all_visits(ctx, r, vis, appt)
     att = _attendings(ctx, rv, vis, appt)
     disp = _dispositions(rv, vis, pt)
+    disp[vis["pat"] >= born["first"]] = b"HOME"  # babies go home with their mother
     prim = _primary_codes(ctx, rv, vis, appt, pt)
     prim = _followups_share_the_stay_code(vis, appt, pt, prim)
-    _record_deaths(ctx, block, state, d["death"])
+    prim = newborns.birth_visits(state, vis, prim, born)
+    alive = np.full(len(state["patient_id"]) - len(d["death"]), np.iinfo(np.int64).max)
+    _record_deaths(ctx, block, state, np.concatenate([d["death"], alive]))
     _visit_columns(ctx, block, state, vis, appt, att, disp, prim)
     return _appointment_columns(ctx, r, state, appt)
 
@@ -719,7 +724,7 @@ def _followups_share_the_stay_code(vis: dict, appt: dict, pt: dict, prim: np.nda
     diagnosis when it takes place), where that code fits the clinic's department and the
     patient's age on the day; otherwise it keeps its own."""
     t = clinical.icd_table()
-    ip = np.flatnonzero(vis["type"] == INPT)
+    ip = np.flatnonzero((vis["type"] == INPT) & (vis["ev"] >= 0))  # babies' stays: no episode
     size = max(int(vis["ev"].max(initial=-1)), int(appt["episode"].max(initial=-1))) + 1
     stay_code = np.full(size, -1, np.int64)
     stay_code[vis["ev"][ip]] = prim[ip]
