@@ -59,12 +59,16 @@ def _deliveries(ctx: Context, r: np.random.Generator, ev: dict) -> dict[str, np.
     twins = r.random(len(d)) < ctx.scenario.twin_share_of_births
     labour = r.integers(HOUR, 12 * HOUR, len(d))
     gap = r.integers(5 * 60, 40 * 60, len(d))  # the second twin, minutes after the first
+    latest = np.minimum(ev["disch"][d] - 3 * HOUR, window_end)
+    first = np.maximum(np.minimum(ev["admit"][d] + labour, latest), ev["admit"][d])
+    # twins are born the same day
+    later = np.maximum(np.minimum(first + gap, np.minimum(first // DAY * DAY + DAY - 1, latest)),
+                       first)  # fmt: skip
     per = 1 + twins.astype(np.int64)
     mother_ev = np.repeat(d, per)
     second = np.arange(len(mother_ev)) - np.repeat(np.cumsum(per) - per, per) == 1
-    admit, disch = ev["admit"][mother_ev], ev["disch"][mother_ev]
-    born = admit + np.repeat(labour, per) + np.where(second, np.repeat(gap, per), 0)
-    born = np.maximum(np.minimum(born, np.minimum(disch - 3 * HOUR, window_end)), admit)
+    disch = ev["disch"][mother_ev]
+    born = np.where(second, np.repeat(later, per), np.repeat(first, per))
     if len(mother_ev) > NEWBORNS_PER_BLOCK:
         raise ValueError(f"{len(mother_ev)} newborns in one block, more than the key space allows")
     return {

@@ -1,7 +1,8 @@
 -- docs/data_model.md invariant 7: diagnosis codes fit the patient. Pregnancy
 -- codes (ICD-10-CM chapter O, Z33, Z34, Z3A) only for females aged 12-55,
 -- prostate codes (N40-N42, C61) only for males, perinatal codes (chapter P)
--- only for infants under one year, ages taken on the day of admission.
+-- and liveborn-infant codes (Z38, the newborns' birth stays) only for infants
+-- under one year, ages taken on the day of admission.
 -- Returns the diagnoses that do not fit.
 with
 
@@ -39,7 +40,7 @@ classified as (
         icd10_category like 'O%'
         or icd10_category in ('Z33', 'Z34', 'Z3A') as is_pregnancy_code,
         icd10_category in ('N40', 'N41', 'N42', 'C61') as is_prostate_code,
-        icd10_category like 'P%' as is_perinatal_code,
+        icd10_category like 'P%' or icd10_category = 'Z38' as is_perinatal_code,
         -- whole years: the birthday must have come by the admission day
         admitted_date
         >= {{ dbt.dateadd('year', 12, 'birth_date') }} as is_at_least_12,

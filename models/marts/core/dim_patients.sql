@@ -75,6 +75,8 @@ final as (
         patients.last_name,
         patients.sex,
         patients.birth_date,
+        patients.mother_patient_id,
+        patients.mother_patient_id is not null as is_born_in_hospital,
         patient_ages.age_years,
         case
             when patient_ages.age_years < 18 then '0-17'

@@ -8,6 +8,7 @@ renamed as (
     select
         ----------  ids
         patn_id as patient_id,
+        patn_mthr_patn_id as mother_patient_id,
         ----------  text
         patn_mrn as medical_record_number,
         patn_frst_nm as first_name,

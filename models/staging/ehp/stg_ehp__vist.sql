@@ -28,6 +28,7 @@ renamed as (
             when 'REF' then 'referral'
             when 'TRNS' then 'transfer'
             when 'SELF' then 'self-referral'
+            when 'BRTH' then 'born in the hospital'
             else vist_admt_src_cd
         end as admission_source,
         case vist_dsch_disp_cd
