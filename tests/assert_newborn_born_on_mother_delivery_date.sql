@@ -1,8 +1,8 @@
--- docs/data_model.md, "How a newborn links to the mother": every patient with a
--- mother was born on a day of one of her delivery stays (an obstetrics inpatient
--- stay, from its admission day to its discharge day, or to the extract date
--- while she is still in), and the mother is a female patient aged 12-55 on
--- that day. Returns the babies without such a mother or stay.
+-- docs/data_model.md, "How a newborn links to the mother": every patient
+-- with a mother was born on a day of one of her delivery stays (an
+-- obstetrics inpatient stay, from its admission day to its discharge day, or
+-- on while she is still in), and the mother is a female patient aged 12-55
+-- on that day. Returns the babies without such a mother or stay.
 with
 
 patients as (
@@ -52,24 +52,32 @@ born_in_a_stay as (
             )
 ),
 
-final as (
+checked as (
     select
         babies.patient_id,
         babies.mother_patient_id,
         babies.birth_date,
+        mothers.patient_id is not null as has_mother,
+        born_in_a_stay.patient_id is not null as is_born_in_a_stay,
         mothers.sex as mother_sex,
-        mothers.birth_date as mother_birth_date
+        {{ dbt.dateadd('year', 12, 'mothers.birth_date') }} as mother_aged_12,
+        {{ dbt.dateadd('year', 56, 'mothers.birth_date') }} as mother_aged_56
     from babies
     left join patients as mothers
         on babies.mother_patient_id = mothers.patient_id
     left join born_in_a_stay
         on babies.patient_id = born_in_a_stay.patient_id
+),
+
+final as (
+    select *
+    from checked
     where
-        mothers.patient_id is null
-        or born_in_a_stay.patient_id is null
-        or mothers.sex != 'female'
-        or babies.birth_date < {{ dbt.dateadd('year', 12, 'mothers.birth_date') }}
-        or babies.birth_date >= {{ dbt.dateadd('year', 56, 'mothers.birth_date') }}
+        not has_mother
+        or not is_born_in_a_stay
+        or mother_sex != 'female'
+        or birth_date < mother_aged_12
+        or birth_date >= mother_aged_56
 )
 
 select * from final
