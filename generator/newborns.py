@@ -18,8 +18,9 @@ a staffed bed), so pass (a) and pass (b) never see them. A baby has:
   mother's room), discharged home; primary and admitting diagnosis Z38.00 / Z38.01 (Z38.30 /
   Z38.31 for twins) as the mother's stay was a vaginal or a cesarean delivery (a ``Cesarean
   delivery`` treatment on it), and now and then neonatal jaundice (P59.9) or a late preterm
-  birth (P07.37-P07.39) as secondary diagnoses. Treatments, teams, doses and bills follow
-  the visit like any other.
+  birth (P07.37-P07.39) as secondary diagnoses; the mother's delivery stay records the
+  outcome of delivery (Z37.0 single live birth, Z37.2 twins). Treatments, teams, doses and
+  bills follow the visit like any other.
 
 Keys: a baby's patient index is ``NEWBORN_INDEX_BASE + block * BLOCK_PATIENTS + j`` (j its
 rank in the block), far above every registered patient's (fewer than 1,000,000 up to scale
@@ -47,6 +48,8 @@ NEWBORNS_PER_BLOCK = 975
 CESAREAN = b"CM-SRG-0315"
 # Z38 by (twin, cesarean): single vaginal, single cesarean, twin vaginal, twin cesarean
 BIRTH_CODES = np.array([b"Z38.00", b"Z38.01", b"Z38.30", b"Z38.31"])
+# the outcome of delivery, coded on the mother's delivery stay: single or twins liveborn
+OUTCOME_CODES = np.array([b"Z37.0", b"Z37.2"])
 JAUNDICE = b"P59.9"
 PRETERM = {b"P07.37": 0.2, b"P07.38": 0.3, b"P07.39": 0.5}  # 34, 35, 36 completed weeks
 
@@ -315,7 +318,14 @@ def birth_visits(state: dict[str, Any], vis: dict, prim: np.ndarray, born: dict)
     state["visit_newborn"] = np.zeros(nv, bool)
     state["visit_newborn"][baby_visit] = True
     baby, code = born["secondary"]
-    state["newborn_secondary"] = (baby_visit[baby], code)
+    # the mother's stay records the outcome: one Z37 per delivery (twins: one for both)
+    mother_visit = state["newborn_mother_visit"]
+    once = np.r_[True, mother_visit[1:] != mother_visit[:-1]][: len(mother_visit)]
+    outcome = clinical.code_rows(OUTCOME_CODES[born["twin"][once].astype(np.int64)])
+    state["newborn_secondary"] = (
+        np.concatenate([baby_visit[baby], mother_visit[once]]),
+        np.concatenate([code, outcome]),
+    )
     out = np.array(prim, copy=True)
     out[baby_visit] = clinical.code_rows(BIRTH_CODES[born["twin"] * 2])
     return out

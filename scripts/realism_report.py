@@ -64,8 +64,7 @@ ANTIBIOTIC_CLASSES = (
     "PENICILLIN", "CEPHALOSPORIN", "MACROLIDE", "FLUOROQUINOLONE", "SULFONAMIDE", "GLYCOPEPTIDE",
 )  # fmt: skip
 ANTIDIABETIC_CLASSES = ("BIGUANIDE", "INSULIN")
-DELIVERY_DIAGNOSES = ("O80", "O82", "Z37")
-DELIVERY_PROCEDURES = ("CM-PRC-0253", "CM-SRG-0315")
+DELIVERY_OUTCOME = "Z37"  # outcome of delivery: coded on every delivery stay
 # the issue's seeds (2026 is the one its figures were measured on; never the default 42)
 DEFAULT_SEEDS = (2026, 7)
 
@@ -232,21 +231,25 @@ def medicine_indications(con) -> dict[str, object]:
 
 def code_breadth(con) -> dict[str, object]:
     """Distinct ICD-10-CM codes, the commonest code's share of diagnosis rows, deliveries
-    (a delivery code or procedure on a visit) and newborns (patients coded Z38)."""
+    (inpatient stays coded with an outcome of delivery, Z37), newborns (patients coded Z38)
+    and newborns per delivery."""
     return _one(
         con,
         f"""
         with counts as (select diag_icd10_cd, count(*) as n from diag group by all),
         deliveries as (
-            select vist_id from diag where {_prefix_sql("diag_icd10_cd", DELIVERY_DIAGNOSES)}
-            union
-            select vist_id from trtm where trtm_cd in {_in_sql(DELIVERY_PROCEDURES)}
+            select distinct vist_id from dx
+            where vist_typ_cd = 'INPT' and starts_with(diag_icd10_cd, '{DELIVERY_OUTCOME}')
+        ),
+        newborns as (
+            select count(distinct patn_id) as n from dx where starts_with(diag_icd10_cd, 'Z38')
         )
         select (select count(*) from counts) as icd_distinct_codes,
             (select max(n) / sum(n) from counts) as icd_top_code_share,
             (select count(*) from deliveries) as deliveries,
-            (select count(distinct patn_id) from dx where starts_with(diag_icd10_cd, 'Z38'))
-                as newborns""",
+            (select n from newborns) as newborns,
+            (select n from newborns) / nullif((select count(*) from deliveries), 0)
+                as newborns_per_delivery""",
     )
 
 
@@ -450,9 +453,9 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
                                at_least(1000, percent=False)),
         "icd_top_code_share": ("commonest code's share of diagnosis rows", Target(
             "< 5%", lambda v: v is not None and v < 0.05)),
-        "deliveries": ("deliveries", Target("-")),
-        "newborns": ("newborns (patients coded Z38)", Target(
-            "~ deliveries", lambda v: v is not None and v > 0)),
+        "deliveries": ("deliveries (inpatient stays coded Z37)", Target("-")),
+        "newborns": ("newborns (patients coded Z38)", Target("-")),
+        "newborns_per_delivery": ("newborns per delivery", between(0.95, 1.05, percent=False)),
         "insurer_days_median": ("insurer payment, median days after the bill",
                                 between(30, 60, percent=False)),
         "insurer_days_p90": ("insurer payment, 90th percentile days", Target("-")),
@@ -503,7 +506,8 @@ def measure(folder: Path) -> dict[str, object]:
 
 # figures that are counts or days, not shares
 NOT_SHARES = (
-    "icd_distinct_codes", "deliveries", "newborns", "denied_bills", "insurer_days_median",
+    "icd_distinct_codes", "deliveries", "newborns", "newborns_per_delivery", "denied_bills",
+    "insurer_days_median",
     "insurer_days_p90", "los_by_age", "los_by_esi", "los_mean_days",
 )  # fmt: skip
 

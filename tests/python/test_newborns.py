@@ -227,3 +227,19 @@ def test_twins_come_in_pairs_born_the_same_day(tmp_path):
     )
     c.close()
     assert {(n, twins) for *_, n, twins in pairs} == {(1, 0), (2, 2)}
+
+
+def test_mothers_delivery_stay_records_the_outcome(con):
+    # every delivery stay a baby was born in is coded Z37.0 (Z37.2 for twins)
+    missing = scalar(
+        con,
+        """
+        select count(*) from (
+            select distinct s.vist_id, count(*) over (partition by s.vist_id) as babies
+            from babies b join delivery_stays s on s.patn_id = b.mother_id
+             and b.born between s.admitted and s.discharged) as stays
+        where not exists (
+            select 1 from diag d where d.vist_id = stays.vist_id
+              and d.diag_icd10_cd = case when stays.babies = 2 then 'Z37.2' else 'Z37.0' end)""",
+    )
+    assert missing == 0
