@@ -337,6 +337,8 @@ def match_delivery(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     Z38.00 (Z38.30)."""
     cols = state["columns"]["DIAG"]
     baby_visit = state["newborn_visit"]
+    if not len(baby_visit):
+        return cols
     cesarean_stays = np.unique(state["trtm_visit"][state["trtm_code"] == CESAREAN])
     cesarean = np.isin(state["newborn_mother_visit"], cesarean_stays)
     code = clinical.code_rows(BIRTH_CODES[state["newborn_twin"] * 2 + cesarean])
