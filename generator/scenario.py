@@ -185,6 +185,11 @@ class Scenario:
     los_factor_by_esi: tuple[float, float, float] = weights((1.35, 1.1, 0.9))
     readmission_risk_by_age: tuple[float, float, float, float] = weights((0.45, 0.75, 1.0, 1.45))
     readmission_risk_by_esi: tuple[float, float, float] = weights((1.6, 1.25, 0.75))
+    # relative readmission risk by the number of the data model's chronic conditions the
+    # patient has active at admission (0, 1, 2, 3+): it spreads readmission_rate too
+    readmission_risk_by_chronic_count: tuple[float, float, float, float] = weights(
+        (0.7, 1.0, 1.3, 1.7)
+    )
     # in-hospital death: base chance per stay, times age and ICU factors
     inpatient_mortality: float = number(0.011, 0, 0.2)
     # --- seasonality: winter peak of respiratory diagnoses and of emergency arrivals

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from generator import capacity, clinical, newborns, reference
+from generator import capacity, clinical, conditions, newborns, reference
 from generator.columns import Masked, cat
 from generator.core import (
     DAY,
@@ -157,6 +157,14 @@ def pick_dept(
 AGE_EDGES = (18, 45, 65)
 LEAD_EDGES = (8, 31)
 ESI_EDGES = (2, 3)
+CHRONIC_COUNT_EDGES = (1, 2, 3)  # active chronic conditions: 0, 1, 2, 3+
+
+
+def chronic_count(health: dict[str, np.ndarray], pat: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """How many of the data model's chronic conditions each row's patient has active on the
+    row's day (days from the window's start)."""
+    row, _ = conditions.active(health, pat, day)
+    return np.bincount(row, minlength=len(pat))
 
 
 def band_factor(factors: tuple[float, ...], value: np.ndarray, edges: tuple) -> np.ndarray:
@@ -290,13 +298,20 @@ def _planned_admissions(ctx: Context, r: np.random.Generator, pt: dict[str, np.n
 
 def _readmissions(ctx: Context, r: np.random.Generator, ev: dict, pt: dict) -> dict:
     """Readmissions within 30 days of an inpatient discharge (not after a birth), mostly
-    through the ED; an ICU stay is readmitted to medicine. The chance rises with age and
-    acuity (the scenario's relative risks spread its readmission rate)."""
+    through the ED; an ICU stay is readmitted to medicine. The chance rises with age, acuity
+    and the number of chronic conditions active at admission (the scenario's relative risks
+    spread its readmission rate)."""
     sc = ctx.scenario
     idx = np.flatnonzero(ev["admitted"] & ~ev["birth"])
     age = pt["age_start"][ev["pat"][idx]] + ev["admit"][idx] / (DAY * 365.25)
-    risk = band_factor(sc.readmission_risk_by_age, age, AGE_EDGES) * band_factor(
-        sc.readmission_risk_by_esi, ev["esi"][idx], ESI_EDGES
+    risk = (
+        band_factor(sc.readmission_risk_by_age, age, AGE_EDGES)
+        * band_factor(sc.readmission_risk_by_esi, ev["esi"][idx], ESI_EDGES)
+        * band_factor(
+            sc.readmission_risk_by_chronic_count,
+            chronic_count(pt["health"], ev["pat"][idx], ev["admit"][idx] // DAY),
+            CHRONIC_COUNT_EDGES,
+        )
     )
     chance = np.minimum(spread(sc.readmission_rate, risk), 1.0)
     again = idx[r.random(len(idx)) < chance]
