@@ -12,12 +12,13 @@ Reference data (beside the code, curated by hand and checked by tests against th
   written by ``scripts/build_icd_reference.py`` from the package (never by hand).
 - ``reference/procedures.csv``: HCPCS Level II and internal chargemaster codes (never CPT)
   with type, departments, visit types, patient fit, charge range, duration, who performs
-  them and where.
+  them and where, and the ICD-10-CM prefixes of the diagnoses each is done for.
 
 Rules the data keeps (checked by tests): one primary diagnosis per visit; a diagnosis fits
 the patient's sex and age; a primary or admitting diagnosis fits the visit's department, a
 secondary one fits it or is marked ``secondary``; present-on-admission flags on inpatient
-diagnoses only; every treatment addresses a diagnosis of its visit, starts and ends inside
+diagnoses only; every treatment addresses a diagnosis of its visit that it is done for (its
+procedure's ``indications``; none: any), starts and ends inside
 it and is performed by staff employed that day; every team member and dose falls inside the
 visit; no dose of a drug class the patient has an active allergy to; the route is the
 medicine's own (which fits its form); only given doses are charged.
@@ -351,12 +352,49 @@ def procedure_table() -> dict[str, np.ndarray]:
         "performer_dept": np.array([row["performer_dept"] for row in rows]),
         "room_type": np.array([row["room_type"] for row in rows], dtype="S"),
         "weight": np.array([float(row["weight"]) for row in rows]),
+        # ICD-10-CM prefixes of the diagnoses it is done for (empty: any diagnosis)
+        "indications": tuple(
+            tuple(row["indications"].split("|")) if row["indications"] else () for row in rows
+        ),
     }
 
 
-def _pick_procedures(r: np.random.Generator, dept, vtype, female, age, types: tuple[bytes, ...]):
-    """A procedure row per treatment among those fitting department, visit type, sex, age and
-    one of ``types``; -1 where none fits."""
+@reference.shared
+def procedure_indications() -> np.ndarray:
+    """code x procedure: the procedure is done for a diagnosis with that code (every code
+    for a procedure without indications: generic labs, monitoring, vaccines...)."""
+    codes = icd_table()["code"]
+    return np.stack(
+        [
+            conditions.starts_with_any(codes, pre) if pre else np.ones(len(codes), bool)
+            for pre in procedure_table()["indications"]
+        ],
+        axis=1,
+    )
+
+
+@reference.shared
+def surgery_fit() -> np.ndarray:
+    """(department, code) -> a surgery of the department, done on inpatients, is done for
+    a diagnosis with that code."""
+    t = procedure_table()
+    surg = np.flatnonzero(t["type"] == b"SURG")
+    does = (t["dept_mask"][:, surg] & t["visit_mask"][INPT, surg][None, :]).astype(np.int64)
+    return (does @ procedure_indications()[:, surg].T.astype(np.int64)) > 0
+
+
+def _pick_procedures(
+    r: np.random.Generator,
+    dept,
+    vtype,
+    female,
+    age,
+    types: tuple[bytes, ...],
+    fits: np.ndarray | None = None,
+):
+    """A procedure row per treatment among those fitting department, visit type, sex, age,
+    one of ``types`` and (``fits``: treatment x procedure) the visit's diagnoses; -1 where
+    none fits."""
     t = procedure_table()
     n = len(dept)
     if not n:
@@ -374,6 +412,8 @@ def _pick_procedures(r: np.random.Generator, dept, vtype, female, age, types: tu
 
     def weights(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         ok = (t["min_age"][cols] <= years[rows, None]) & (t["max_age"][cols] >= years[rows, None])
+        if fits is not None:
+            ok &= fits[rows][:, cols]
         return ok * t["weight"][cols]
 
     female = np.asarray(female, dtype=bool)
@@ -491,18 +531,24 @@ def _chronic_secondaries(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(visit, code) of the patients' active chronic conditions coded on their visits: on the
     patient's first visit with the condition active at one rate, then on inpatient,
-    observation and ED visits at another, clinic and video visits at a third."""
+    observation and ED visits at another, clinic and video visits at a third (diabetes at a
+    fourth in a department that treats it)."""
     sc = ctx.scenario
     pat = state["visit_patient"]
     v, c = conditions.active(state["health"], pat, state["visit_admit_s"] // DAY)
     acute = np.isin(state["visit_type_idx"][v], [INPT, OBSV, EMER])
-    rate = np.where(acute, sc.chronic_coded_on_acute_visit, sc.chronic_coded_on_clinic_visit)
+    code = code_rows(state["health"]["code"][pat[v], c])
+    # a clinic of a department that treats diabetes (its code is one of the department's
+    # primary codes) manages it, and monitors it (an HbA1c, _monitoring_tests): coded at its
+    # own, higher rate
+    own = (c == conditions.DIABETES) & icd_table()["dept_mask"][state["visit_dept_idx"][v], code]
+    clinic = np.where(own, sc.diabetes_coded_in_own_clinic, sc.chronic_coded_on_clinic_visit)
+    rate = np.where(acute, sc.chronic_coded_on_acute_visit, clinic)
     # the first visit after the onset (visits are in time order per patient) records it
     _, first = np.unique(pat[v] * len(conditions.CONDITIONS) + c, return_index=True)
     rate[first] = np.maximum(rate[first], sc.chronic_coded_on_first_visit)
     keep = r.random(len(v)) < rate
-    v, c = v[keep], c[keep]
-    return v, code_rows(state["health"]["code"][pat[v], c])
+    return v[keep], code[keep]
 
 
 def _diagnosis_rows(
@@ -565,13 +611,14 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     t = procedure_table()
     staff = staff_index(ctx)
     k = _treatments_per_visit(ctx, r, state)
-    tv, proc = _treatment_procedures(r, state, k)
+    fits = _coded(state, procedure_indications())
+    tv, proc = _treatment_procedures(r, state, k, fits, ctx.scenario.hba1c_per_diabetic_visit)
     n = len(tv)
     surg = t["type"][proc] == b"SURG"
     start, end = _treatment_times(r, state, tv, proc, surg)
     perf, pdept = _treatment_performers(r, staff, state, tv, proc, start, end)
     room = _treatment_rooms(ctx, r, state, tv, proc, pdept)
-    pick = _addressed_diagnosis(r, state, tv)
+    pick = _addressed_diagnosis(r, state, tv, proc)
     charge = t["charge_min"][proc] + r.random(n) * (t["charge_max"][proc] - t["charge_min"][proc])
     charge_cents = (np.round(charge) * 100).astype(np.int64)
     ptype = t["type"][proc]
@@ -631,24 +678,59 @@ def _treatments_per_visit(
 
 
 def _treatment_procedures(
-    r: np.random.Generator, state: dict[str, Any], k: np.ndarray
+    r: np.random.Generator,
+    state: dict[str, Any],
+    k: np.ndarray,
+    fits: np.ndarray,
+    ctx_rate: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(visit, procedure) of each treatment, sorted by visit: k picks per visit, plus surgery
-    for surgical admissions and day surgery."""
+    for surgical admissions and day surgery; a procedure with indications only on a visit
+    with one of them among its diagnoses (``fits``: visit x procedure)."""
     vt = state["visit_type_idx"]
     tv = np.repeat(np.arange(len(vt)), k)
     dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
     proc = _pick_procedures(
-        r, dept[tv], vt[tv], female[tv], age[tv], (b"LAB", b"IMGN", b"PROC", b"THER")
+        r, dept[tv], vt[tv], female[tv], age[tv], (b"LAB", b"IMGN", b"PROC", b"THER"), fits[tv]
     )
     sv = np.flatnonzero(state["visit_surgical"])
-    sproc = _pick_procedures(r, dept[sv], vt[sv], female[sv], age[sv], (b"SURG",))
-    tv = np.concatenate([tv, sv])
-    proc = np.concatenate([proc, sproc])
+    sproc = _pick_procedures(r, dept[sv], vt[sv], female[sv], age[sv], (b"SURG",), fits[sv])
+    mv, mproc = _monitoring_tests(r, state, ctx_rate)
+    tv = np.concatenate([tv, sv, mv])
+    proc = np.concatenate([proc, sproc, mproc])
     keep = proc >= 0
     tv, proc = tv[keep], proc[keep]
     order = np.lexsort((proc, tv))
     return tv[order], proc[order]
+
+
+HBA1C = b"CM-LAB-0024"
+DIABETES_CODES = ("E08", "E09", "E10", "E11", "E13")
+
+
+@reference.shared
+def _diabetes_codes() -> np.ndarray:
+    """code x 1: the code is one of diabetes mellitus (E08-E13)."""
+    return conditions.starts_with_any(icd_table()["code"], DIABETES_CODES)[:, None]
+
+
+def _monitoring_tests(
+    r: np.random.Generator, state: dict[str, Any], rate: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(visit, procedure) of the HbA1c tests that monitor diabetes: on a visit coded with
+    diabetes, in person in the clinic of a department that does them, at ``rate`` per visit,
+    over the tests drawn at random like any other; and on inpatient stays of those
+    departments, as on admission."""
+    t = procedure_table()
+    test = int(np.flatnonzero(t["code"] == HBA1C)[0])
+    ok = (
+        _coded(state, _diabetes_codes())[:, 0]
+        & np.isin(state["visit_type_idx"], [OUTP, INPT])
+        & t["dept_mask"][state["visit_dept_idx"], test]
+        & (state["visit_age"] >= t["min_age"][test])
+    )
+    mv = np.flatnonzero(ok & (r.random(len(ok)) < rate))
+    return mv, np.full(len(mv), test, dtype=np.int64)
 
 
 def _treatment_times(
@@ -736,14 +818,24 @@ def _treatment_rooms(
 
 
 def _addressed_diagnosis(
-    r: np.random.Generator, state: dict[str, Any], tv: np.ndarray
+    r: np.random.Generator, state: dict[str, Any], tv: np.ndarray, proc: np.ndarray
 ) -> np.ndarray:
-    """Diagnosis row each treatment addresses: mostly the visit's primary, else any of its own."""
+    """Diagnosis row each treatment addresses, among the visit's diagnoses it is done for
+    (:func:`procedure_indications`): mostly the visit's primary when it is one, else any of
+    them. The procedure was drawn for the visit's diagnoses, so there is always one."""
     n = len(tv)
     dv = state["diag_visit"]
     first = np.searchsorted(dv, tv)
     count = np.searchsorted(dv, tv, side="right") - first
-    return first + np.where(r.random(n) < 0.75, 0, (r.random(n) * count).astype(np.int64))
+    # every (treatment, diagnosis of its visit) pair, the primary (first) one of each first
+    pair_t = np.repeat(np.arange(n), count)
+    pair_d = np.arange(len(pair_t)) - np.repeat(np.cumsum(count) - count, count) + first[pair_t]
+    ok = procedure_indications()[state["diag_code"][pair_d], proc[pair_t]]
+    primary = pair_d == first[pair_t]
+    # the primary with three chances in four, else a random one: the lowest key that fits
+    key = np.where(primary & (r.random(n) < 0.75)[pair_t], -1.0, r.random(len(pair_t)))
+    order = np.lexsort((np.where(ok, key, 2.0), pair_t))
+    return pair_d[order[_first_of_group(pair_t[order])]]
 
 
 def _treatment_outcome(r: np.random.Generator, ptype: np.ndarray, surg: np.ndarray) -> np.ndarray:

@@ -235,6 +235,9 @@ class Scenario:
     chronic_coded_on_first_visit: float = rate(0.95)
     chronic_coded_on_acute_visit: float = rate(0.80)
     chronic_coded_on_clinic_visit: float = rate(0.25)
+    # ... and type 2 diabetes on a clinic or video visit of a department that treats it (its
+    # code is one of the department's primary codes): the clinic manages and monitors it
+    diabetes_coded_in_own_clinic: float = rate(0.9)
     # chance that a clinic visit of a department treating one of the patient's active
     # conditions has that condition as its primary diagnosis
     chronic_primary_in_own_clinic: float = rate(0.5)
@@ -242,6 +245,9 @@ class Scenario:
     # medicine (diabetes: an antidiabetic; others: their class, where the formulary has one)
     diabetic_stay_antidiabetic_rate: float = rate(0.90)
     chronic_stay_usual_medicine_rate: float = rate(0.65)
+    # chance that a clinic visit (in person) or an inpatient stay coded with diabetes, in a
+    # department that tests it, orders a hemoglobin A1c (besides the tests any visit may draw)
+    hba1c_per_diabetic_visit: float = rate(0.95)
     # --- revenue cycle
     claim_denial_rate: float = rate(0.06)
     # of the denied claims: won on appeal (paid 60-180 days after the bill), paid after a

@@ -730,6 +730,32 @@ def _primary_codes(
         ctx,
         age_hi=vis["age_hi"][acute],
     )
+    return _surgical_primaries(ctx, rv, vis, pt, prim)
+
+
+SURGICAL_ROUNDS = 40  # primary diagnoses a surgical stay draws, at most, for its surgery
+
+
+def _surgical_primaries(
+    ctx: Context, rv: np.random.Generator, vis: dict, pt: dict, prim: np.ndarray
+) -> np.ndarray:
+    """A surgical stay's primary diagnosis is one a surgery of its department is done for
+    (``clinical.surgery_fit``): drawn again, a few times at most, until it is."""
+    fit = clinical.surgery_fit()
+    todo = np.flatnonzero(vis["surgical"] & (vis["appt"] < 0))
+    for _ in range(SURGICAL_ROUNDS):
+        todo = todo[~fit[vis["dept"][todo], prim[todo]]]
+        if not len(todo):
+            break
+        prim[todo] = clinical.pick_codes(
+            rv,
+            vis["dept"][todo],
+            pt["female"][vis["pat"][todo]],
+            vis["age"][todo],
+            vis["adm_day"][todo],
+            ctx,
+            age_hi=vis["age_hi"][todo],
+        )
     return prim
 
 
@@ -925,9 +951,10 @@ def _amend_allergies(
 
 # Supplies used per encounter, by kind (treatments per visit of each type, measured on the
 # simulated visits): procedures (incl. therapy and imaging) and lab tests per ED visit,
-# observation stay, inpatient stay, clinic visit and video visit.
-PROCEDURES_PER_VISIT = {"ED": 1.34, "OBSV": 1.23, "INPT": 2.70, "CLINIC": 0.32, "TELE": 0.05}
-LAB_TESTS_PER_VISIT = {"ED": 1.27, "OBSV": 1.79, "INPT": 3.93, "CLINIC": 0.59, "TELE": 0.0}
+# observation stay, inpatient stay, clinic visit and video visit (seed 2026, scale 1, with
+# procedures drawn for the visits' diagnoses and diabetics' HbA1c tests).
+PROCEDURES_PER_VISIT = {"ED": 1.13, "OBSV": 1.07, "INPT": 2.71, "CLINIC": 0.28, "TELE": 0.05}
+LAB_TESTS_PER_VISIT = {"ED": 1.46, "OBSV": 1.98, "INPT": 3.91, "CLINIC": 0.66, "TELE": 0.0}
 
 
 def daily_volumes(

@@ -15,6 +15,7 @@ The exit status is 0 whatever the figures: the report says what is true, it is n
 from __future__ import annotations
 
 import argparse
+import datetime
 import itertools
 import json
 import sys
@@ -180,6 +181,31 @@ def chronic_recurrence(con) -> dict[str, object]:
             avg(carries::int) filter (where vist_typ_cd in ('INPT', 'EMER'))
                 as recurrence_later_inpatient_ed
         from later""",
+    )
+
+
+HBA1C = "CM-LAB-0024"  # the chargemaster's hemoglobin A1c test
+
+
+def diabetic_monitoring(con, years: float) -> dict[str, object]:
+    """Patients coded E11 with a clinic visit (OUTP) in the window: the share with an HbA1c
+    test in the window, and their HbA1c tests a year (over the window's years)."""
+    return _one(
+        con,
+        f"""
+        with diabetics as (
+            select distinct patn_id from dx where starts_with(diag_icd10_cd, 'E11')
+            intersect
+            select distinct patn_id from vist where vist_typ_cd = 'OUTP'
+        ),
+        tests as (
+            select v.patn_id, count(*) as n
+            from trtm as t join vist as v using (vist_id)
+            where t.trtm_cd = '{HBA1C}' group by all
+        )
+        select avg((coalesce(t.n, 0) > 0)::int) as diabetics_with_hba1c,
+            sum(coalesce(t.n, 0)) / count(*) / {years} as hba1c_per_diabetic_year
+        from diabetics as d left join tests as t using (patn_id)""",
     )
 
 
@@ -444,6 +470,10 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
                                         at_least(0.70)),
         "biguanide_without_diabetes": ("biguanide patients without a diabetes code",
                                        at_most(0.01)),
+        "diabetics_with_hba1c": ("E11 patients seen in clinic with an HbA1c in the window",
+                                 Target("-")),
+        "hba1c_per_diabetic_year": ("  their HbA1c tests a year (about one or two)",
+                                    between(0.8, 2, percent=False)),
         "antibiotic_doses_infection": ("antibiotic doses in a visit with an infection",
                                        Target("-")),
         "all_doses_infection": ("  all given doses in a visit with an infection", Target("-")),
@@ -483,6 +513,13 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
     }  # fmt: skip
 
 
+def _window_years(manifest: dict) -> float:
+    """The extract's window in years (its first to its last day)."""
+    first = datetime.date.fromisoformat(manifest["start_date"])
+    last = datetime.date.fromisoformat(manifest["end_date"])
+    return ((last - first).days + 1) / 365.25
+
+
 def measure(folder: Path) -> dict[str, object]:
     """Every figure of the extract in ``folder`` (CSV or Parquet files and manifest.json)."""
     folder = Path(folder)
@@ -495,6 +532,7 @@ def measure(folder: Path) -> dict[str, object]:
             **chronic_prevalence(con),
             **chronic_recurrence(con),
             **medicine_indications(con),
+            **diabetic_monitoring(con, _window_years(manifest)),
             **code_breadth(con),
             **revenue_cycle(con, end, int(manifest["scenario"]["write_off_after_days"])),
             **people(con),
@@ -507,8 +545,8 @@ def measure(folder: Path) -> dict[str, object]:
 # figures that are counts or days, not shares
 NOT_SHARES = (
     "icd_distinct_codes", "deliveries", "newborns", "newborns_per_delivery", "denied_bills",
-    "insurer_days_median",
-    "insurer_days_p90", "los_by_age", "los_by_esi", "los_mean_days",
+    "insurer_days_median", "insurer_days_p90", "hba1c_per_diabetic_year", "los_by_age",
+    "los_by_esi", "los_mean_days",
 )  # fmt: skip
 
 
