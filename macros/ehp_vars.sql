@@ -68,6 +68,16 @@
 {% endmacro %}
 
 
+{#- A number (an integer or a decimal), so it can be written into SQL as is. -#}
+{% macro ehp_number_var(name, default) %}
+    {%- set value = var(name, default) -%}
+    {%- if value is not number or value is sameas true or value is sameas false -%}
+        {{- ehp_var_error(name, value, "a number") -}}
+    {%- endif -%}
+    {{- return(value) -}}
+{% endmacro %}
+
+
 {% macro ehp_path_var(name, default) %}
     {%- set value = var(name, default) -%}
     {#- quoted wherever it reaches SQL as a string literal; a backtick is

@@ -72,6 +72,17 @@ FIGURES: dict[str, tuple[str, int | None]] = {
     "ar_balance_amount": ("select sum(balance_amount) from marts.fct_ar_aging", 2),
     "written_off_amount": ("select sum(written_off_amount) from marts.fct_bills", 2),
     "vendor_spend_amount": ("select sum(invoice_amount) from marts.fct_vendor_invoices", 2),
+    "patient_conditions": ("select count(*) from marts.fct_patient_conditions", None),
+    "type2_diabetes_patients": (
+        "select count(*) from marts.fct_patient_conditions"
+        " where condition_key = 'type2_diabetes'",
+        None,
+    ),
+    "given_doses_with_indication": (
+        "select count(*) from marts.fct_medication_administrations"
+        " where is_given and has_indication",
+        None,
+    ),
     "stock_out_days": (
         "select count(*) from marts.fct_inventory_daily where is_stock_out",
         None,

@@ -42,6 +42,16 @@ REFUSED = [
         "a type of varchar",
     ),
     ("ehp_column_types", {f'ehp_dpmt"; {PWN}': {"DPMT_ID": "varchar"}}, "a map of table"),
+    (
+        "ehp_prevalence_severity",
+        f"warn'; {PWN}",
+        "var ehp_prevalence_severity must be one of error, warn",
+    ),
+    (
+        "ehp_prevalence_sigmas",
+        f"50; {PWN}",
+        "var ehp_prevalence_sigmas must be a number",
+    ),
     ("ehp_raw_path", f"seeds/ehp`; {PWN}", "var ehp_raw_path must be a path without backticks"),
     (
         "ehp_column_types",  # Jinja in a value is never rendered, except the engine-type form

@@ -1,7 +1,7 @@
 with
 
 medicine_administrations as (
-    select * from {{ ref('int_medicine_administrations_checked') }}
+    select * from {{ ref('int_medicine_administrations_indicated') }}
 ),
 
 final as (
@@ -23,7 +23,10 @@ final as (
         charge_amount,
         is_given,
         has_active_allergy_to_drug_class,
-        is_given and has_active_allergy_to_drug_class as is_allergy_conflict
+        is_given and has_active_allergy_to_drug_class as is_allergy_conflict,
+        indication_icd10_code,
+        indication_source,
+        has_indication
     from medicine_administrations
 )
 
