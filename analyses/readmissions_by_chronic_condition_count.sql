@@ -21,7 +21,7 @@ index_stays as (
     left join patient_conditions
         on
             visits.patient_id = patient_conditions.patient_id
-            and patient_conditions.first_coded_date <= visits.discharged_date
+            and visits.discharged_date >= patient_conditions.first_coded_date
     where visits.is_readmission_index_stay
     group by visits.visit_id, visits.is_readmitted_within_30_days
 ),

@@ -140,6 +140,17 @@
 
 
 {#-
+    ehp_is_antibiotic_class(drug_class)
+
+    A boolean SQL expression: true when the drug class `drug_class` (a SQL
+    expression) is an antibiotic (ehp_antibiotic_classes).
+-#}
+{% macro ehp_is_antibiotic_class(drug_class) -%}
+    {{ drug_class }} in ('{{ ehp_antibiotic_classes() | join("', '") }}')
+{%- endmacro %}
+
+
+{#-
     ehp_indicates(drug_class, icd10_code)
 
     A boolean SQL expression: true when the diagnosis `icd10_code` indicates

@@ -61,9 +61,9 @@ bands as (
         count(*) as adults_seen_count,
         sum(case when is_diabetic then 1 else 0 end) as diabetic_count,
         case age_band
-        {%- for band, target in targets.items() %}
-            when '{{ band }}' then {{ target }}
-        {%- endfor %}
+            when '18-44' then {{ targets['18-44'] }}
+            when '45-64' then {{ targets['45-64'] }}
+            when '65+' then {{ targets['65+'] }}
         end as target_prevalence
     from adults_banded
     group by age_band

@@ -74,8 +74,7 @@ FIGURES: dict[str, tuple[str, int | None]] = {
     "vendor_spend_amount": ("select sum(invoice_amount) from marts.fct_vendor_invoices", 2),
     "patient_conditions": ("select count(*) from marts.fct_patient_conditions", None),
     "type2_diabetes_patients": (
-        "select count(*) from marts.fct_patient_conditions"
-        " where condition_key = 'type2_diabetes'",
+        "select count(*) from marts.fct_patient_conditions where condition_key = 'type2_diabetes'",
         None,
     ),
     "given_doses_with_indication": (

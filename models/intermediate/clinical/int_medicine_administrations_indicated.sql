@@ -67,8 +67,8 @@ chronic_condition_indications as (
     inner join patient_conditions
         on
             restricted_doses.patient_id = patient_conditions.patient_id
-            and patient_conditions.first_coded_date
-            <= restricted_doses.administered_date
+            and restricted_doses.administered_date
+            >= patient_conditions.first_coded_date
     where
         {{ ehp_indicates(
             'restricted_doses.drug_class_code', 'patient_conditions.icd10_code'
@@ -88,8 +88,7 @@ prophylaxis_indications as (
         on restricted_doses.visit_id = treatments.visit_id
     where
         treatments.treatment_type = 'surgery'
-        and restricted_doses.drug_class_code
-        in ('{{ ehp_antibiotic_classes() | join("', '") }}')
+        and {{ ehp_is_antibiotic_class('restricted_doses.drug_class_code') }}
 ),
 
 indications as (
