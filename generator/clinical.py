@@ -52,6 +52,7 @@ from generator.core import (
     row_keys,
     staff_index,
 )
+from generator.scenario import Scenario
 
 MAX_AGE = 110
 # a code proposed for a visit and not fitting the patient's age is drawn again, this many
@@ -399,7 +400,7 @@ def _pick_procedures(
     n = len(dept)
     if not n:
         return np.full(n, -1, dtype=np.int64)
-    type_ok = np.isin(t["type"], types)
+    type_ok = np.isin(t["type"], types) & ~np.isin(t["code"], DELIVERIES)
     years = np.clip(np.floor(age).astype(np.int64), 0, MAX_AGE)
     u = r.random(n)
     by_sex = (t["male_ok"], t["female_ok"])
@@ -612,7 +613,7 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     staff = staff_index(ctx)
     k = _treatments_per_visit(ctx, r, state)
     fits = _coded(state, procedure_indications())
-    tv, proc = _treatment_procedures(r, state, k, fits, ctx.scenario.hba1c_per_diabetic_visit)
+    tv, proc = _treatment_procedures(r, state, k, fits, ctx.scenario)
     n = len(tv)
     surg = t["type"][proc] == b"SURG"
     start, end = _treatment_times(r, state, tv, proc, surg)
@@ -682,11 +683,12 @@ def _treatment_procedures(
     state: dict[str, Any],
     k: np.ndarray,
     fits: np.ndarray,
-    ctx_rate: float,
+    sc: Scenario,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(visit, procedure) of each treatment, sorted by visit: k picks per visit, plus surgery
-    for surgical admissions and day surgery; a procedure with indications only on a visit
-    with one of them among its diagnoses (``fits``: visit x procedure)."""
+    for surgical admissions and day surgery, and the delivery of each live birth; a
+    procedure with indications only on a visit with one of them among its diagnoses
+    (``fits``: visit x procedure)."""
     vt = state["visit_type_idx"]
     tv = np.repeat(np.arange(len(vt)), k)
     dept, female, age = state["visit_dept_idx"], state["visit_female"], state["visit_age"]
@@ -695,13 +697,32 @@ def _treatment_procedures(
     )
     sv = np.flatnonzero(state["visit_surgical"])
     sproc = _pick_procedures(r, dept[sv], vt[sv], female[sv], age[sv], (b"SURG",), fits[sv])
-    mv, mproc = _monitoring_tests(r, state, ctx_rate)
-    tv = np.concatenate([tv, sv, mv])
-    proc = np.concatenate([proc, sproc, mproc])
+    mv, mproc = _monitoring_tests(r, state, sc.hba1c_per_diabetic_visit)
+    dv, dproc = _deliveries(r, state, sc.cesarean_share)
+    tv = np.concatenate([tv, sv, mv, dv])
+    proc = np.concatenate([proc, sproc, mproc, dproc])
     keep = proc >= 0
     tv, proc = tv[keep], proc[keep]
     order = np.lexsort((proc, tv))
     return tv[order], proc[order]
+
+
+VAGINAL_DELIVERY = b"CM-PRC-0253"
+CESAREAN_DELIVERY = b"CM-SRG-0315"
+DELIVERIES = (VAGINAL_DELIVERY, CESAREAN_DELIVERY)
+
+
+def _deliveries(
+    r: np.random.Generator, state: dict[str, Any], cesarean_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(visit, procedure) of the deliveries: one on each mother's stay that ended in a live
+    birth (``generator/newborns.py``), a cesarean at ``cesarean_share``, else vaginal. A
+    delivery is never drawn at random, so every one has its baby."""
+    t = procedure_table()
+    dv = np.unique(state.get("newborn_mother_visit", np.zeros(0, np.int64)))
+    dv = dv[dv >= 0]
+    rows = np.array([np.flatnonzero(t["code"] == c)[0] for c in DELIVERIES], dtype=np.int64)
+    return dv, rows[(r.random(len(dv)) < cesarean_share).astype(np.int64)]
 
 
 HBA1C = b"CM-LAB-0024"

@@ -45,7 +45,6 @@ NEWBORN_INDEX_BASE = 90_000_000
 # about 1,980,000, which leaves 975 babies a block for up to 1,000 blocks
 SSN_INDEX_BASE = 1_000_000
 NEWBORNS_PER_BLOCK = 975
-CESAREAN = b"CM-SRG-0315"
 # Z38 by (twin, cesarean): single vaginal, single cesarean, twin vaginal, twin cesarean
 BIRTH_CODES = np.array([b"Z38.00", b"Z38.01", b"Z38.30", b"Z38.31"])
 # the outcome of delivery, coded on the mother's delivery stay: single or twins liveborn
@@ -339,7 +338,9 @@ def match_delivery(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     baby_visit = state["newborn_visit"]
     if not len(baby_visit):
         return cols
-    cesarean_stays = np.unique(state["trtm_visit"][state["trtm_code"] == CESAREAN])
+    cesarean_stays = np.unique(
+        state["trtm_visit"][state["trtm_code"] == clinical.CESAREAN_DELIVERY]
+    )
     cesarean = np.isin(state["newborn_mother_visit"], cesarean_stays)
     code = clinical.code_rows(BIRTH_CODES[state["newborn_twin"] * 2 + cesarean])
     baby_of_visit = np.full(len(state["visit_type_idx"]), -1, np.int64)

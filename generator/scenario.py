@@ -171,6 +171,8 @@ class Scenario:
     # few more boys than girls, neonatal jaundice and late preterm births coded on the stay
     twin_share_of_births: float = rate(0.015)
     newborn_male_share: float = rate(0.51)
+    # of live births, delivered by cesarean section (US about 32 %); the others vaginally
+    cesarean_share: float = rate(0.32)
     newborn_jaundice_rate: float = rate(0.10)
     newborn_preterm_rate: float = rate(0.08)
     inpatient_los_mean_days: float = number(4.8, 1, 30)

@@ -144,6 +144,28 @@ def test_birth_stay_is_coded_z38_as_the_delivery(con):
     assert others == 0
 
 
+def test_every_delivery_has_its_baby_and_a_third_are_cesareans(con):
+    """A delivery procedure is never drawn at random: exactly one on each stay that
+    registered a baby, none anywhere else; cesareans at the scenario's 32 %."""
+    per_stay = rows(
+        con,
+        """
+        select t.vist_id, count(*) as n, bool_or(t.trtm_cd = 'CM-SRG-0315') as cesarean,
+               exists (select 1 from delivery_stays s join babies b on b.mother_id = s.patn_id
+                       and b.born between s.admitted and s.discharged
+                       where s.vist_id = t.vist_id) as has_baby
+        from trtm t where t.trtm_cd in ('CM-PRC-0253', 'CM-SRG-0315')
+        group by 1""",
+    )
+    mothers = scalar(con, "select count(distinct (mother_id, born)) from babies")
+    assert len(per_stay) == mothers > 100
+    assert all(n == 1 and has_baby for _, n, _, has_baby in per_stay)
+    share = sum(c for _, _, c, _ in per_stay) / len(per_stay)
+    # about 110 deliveries: a standard error of 4.5 points around 32 %
+    assert 0.18 <= share <= 0.46, share
+    assert scalar(con, "select count(*) from diag where diag_icd10_cd = 'Z38.01'") > 0
+
+
 def test_neonatal_codes_at_about_their_rates(con):
     babies = scalar(con, "select count(*) from babies")
     share = dict(
