@@ -70,6 +70,28 @@ CONDITIONS = (
               ("THYROID_HORMONE",)),
 )  # fmt: skip
 CHRONIC_PREFIXES = tuple(p for c in CONDITIONS for p in c.prefixes)
+# follow-up clinic visits: per condition, the days between two visits for it and the
+# departments that follow it (relative weights); a patient is followed in one of them whose
+# primary codes include the patient's own code (children in PEDS where it is listed, adults
+# never), at the scenario's ``chronic_followup_share`` (generator/followups.py).
+# Hypertension and hyperlipidemia once a year (controlled, checked in primary care; at six
+# months I10 would pass 5 % of all diagnosis rows), diabetes and depression quarterly,
+# heart failure every ~2.5 months, kidney disease and COPD every 4 months.
+FOLLOWUP_CADENCES: dict[str, tuple[int, dict[str, float]]] = {
+    "hypertension": (365, {"FMED": 6, "MEDS": 3, "CARD": 1}),
+    "type 2 diabetes": (91, {"ENDO": 4, "FMED": 5, "MEDS": 1}),
+    "hyperlipidemia": (365, {"FMED": 6, "CARD": 2, "MEDS": 2}),
+    "obesity": (365, {"FMED": 6, "ENDO": 2, "PEDS": 2}),
+    "asthma": (182, {"PULM": 4, "FMED": 4, "PEDS": 4}),
+    "COPD": (120, {"PULM": 6, "FMED": 3, "MEDS": 1}),
+    "chronic kidney disease": (120, {"NEPH": 1}),
+    "heart failure": (75, {"CARD": 1}),
+    "atrial fibrillation": (182, {"CARD": 1}),
+    "depression": (91, {"PSYC": 6, "FMED": 4}),
+    "osteoarthritis": (365, {"ORTH": 1}),
+    "hypothyroidism": (365, {"ENDO": 3, "FMED": 7}),
+}
+
 DIABETES = next(i for i, c in enumerate(CONDITIONS) if c.setting == "prevalence_type2_diabetes")
 AGE_BANDS = (18, 45, 65)  # 0-17, 18-44, 45-64, 65+
 NO_ONSET = np.int64(2**40)  # "never", in days

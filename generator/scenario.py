@@ -236,20 +236,32 @@ class Scenario:
     # on a clinic or video visit
     chronic_coded_on_first_visit: float = rate(0.95)
     chronic_coded_on_acute_visit: float = rate(0.80)
-    chronic_coded_on_clinic_visit: float = rate(0.25)
+    chronic_coded_on_clinic_visit: float = rate(0.18)
     # ... and type 2 diabetes on a clinic or video visit of a department that treats it (its
     # code is one of the department's primary codes): the clinic manages and monitors it
     diabetes_coded_in_own_clinic: float = rate(0.9)
     # chance that a clinic visit of a department treating one of the patient's active
     # conditions has that condition as its primary diagnosis
-    chronic_primary_in_own_clinic: float = rate(0.5)
+    chronic_primary_in_own_clinic: float = rate(0.25)
+    # share of the patients with a condition who come back to a clinic for it at its cadence
+    # (conditions.FOLLOWUP_CADENCES: days between visits, departments), those visits' primary
+    # diagnosis the patient's code; the spread of a cadence (its standard deviation over
+    # it); random follow-up (FLUP) appointments of the patient each such visit replaces
+    chronic_followup_share: float = rate(0.75)
+    chronic_followup_spread: float = number(0.15, 0, 0.5)
+    chronic_followup_replaces: float = number(2.0, 0, 5)
+    # chance that an emergency visit sent home is followed up in a clinic with its code: an
+    # injury in orthopedics 7-21 days later (the injury share), else an infection rechecked
+    # in family medicine (paediatrics for children) 5-14 days later
+    ed_followup_rate: float = rate(0.08)
+    ed_followup_injury_share: float = rate(0.55)
     # chance that an inpatient or observation stay coded with a condition gets its usual
     # medicine (diabetes: an antidiabetic; others: their class, where the formulary has one)
     diabetic_stay_antidiabetic_rate: float = rate(0.90)
     chronic_stay_usual_medicine_rate: float = rate(0.65)
     # chance that a clinic visit (in person) or an inpatient stay coded with diabetes, in a
     # department that tests it, orders a hemoglobin A1c (besides the tests any visit may draw)
-    hba1c_per_diabetic_visit: float = rate(0.95)
+    hba1c_per_diabetic_visit: float = rate(0.45)
     # --- revenue cycle
     claim_denial_rate: float = rate(0.06)
     # of the denied claims: won on appeal (paid 60-180 days after the bill), paid after a

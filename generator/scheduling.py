@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from generator import capacity, clinical, conditions, newborns, reference
+from generator import capacity, clinical, conditions, followups, newborns, reference
 from generator.columns import Masked, cat
 from generator.core import (
     DAY,
@@ -553,6 +553,7 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     disp[vis["pat"] >= born["first"]] = b"HOME"  # babies go home with their mother
     prim = _primary_codes(ctx, rv, vis, appt, pt)
     prim = _followups_share_the_stay_code(vis, appt, pt, prim)
+    prim = followups.share_the_ed_code(rv, vis, appt, pt, prim)
     prim = newborns.birth_visits(state, vis, prim, born)
     alive = np.full(len(state["patient_id"]) - len(d["death"]), np.iinfo(np.int64).max)
     _record_deaths(ctx, block, state, np.concatenate([d["death"], alive]))
@@ -1038,11 +1039,16 @@ def _appointment_wants(
     dept = np.concatenate([dept, fu_dept])
     kind = np.concatenate([np.zeros(m, np.int64), np.ones(len(fu), np.int64)])
     episode = np.concatenate([np.full(m, -1, np.int64), fu])  # a follow-up's stay
+    w = followups.with_followups(
+        ctx, r, pt, ev, dies, dict(pat=pat, want=want, dept=dept, kind=kind, episode=episode),
+        last_day + 1,
+    )  # fmt: skip
+    pat, want, dept, kind, episode = (w[k] for k in ("pat", "want", "dept", "kind", "episode"))
     m = len(pat)
     want = to_weekday(np.clip(want, e0[pat], last_day - 2), ctx)
     typ = _appointment_types(ctx, r, dept, kind)
     dur = np.where((typ == 1) | (typ == 5), np.where(r.random(m) < 0.55, 15, 20), 20)
-    return {
+    out = {
         "pat": pat,
         "want": want,
         "last": np.full(m, last_day - 2 + 14, dtype=np.int64),
@@ -1051,7 +1057,11 @@ def _appointment_wants(
         "dur": dur,
         "prio": r.random(m),
         "episode": episode,
+        "reason": w["reason"],
     }
+    chronic = w["pat"][(w["reason"] >= 0) & (w["reason"] < followups.INJURY)]
+    keep = followups.replace_random_followups(ctx, r, out, chronic, n)
+    return {k: v[keep] for k, v in out.items()}
 
 
 def _appointment_types(
@@ -1084,7 +1094,7 @@ def _book_appointments(
     D = ctx.days
     prov, day, slot = alloc["clinic_provider"], alloc["clinic_day"], alloc["clinic_slot"]
     pat, dept, typ, dur = wants["pat"], wants["dept"], wants["type"], wants["dur"]
-    ep = wants["episode"]
+    ep, reason = wants["episode"], wants["reason"]
     female = pt["female"]
     got = prov >= 0
     # one appointment per patient and day
@@ -1094,8 +1104,8 @@ def _book_appointments(
         [[False], (pat[order][1:] == pat[order][:-1]) & (day[order][1:] == day[order][:-1])]
     )
     keep = np.sort(order[~dup])
-    pat, dept, typ, dur, prov, day, slot, ep = (
-        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, ep)
+    pat, dept, typ, dur, prov, day, slot, ep, reason = (
+        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, ep, reason)
     )
     m = len(pat)
     start = day * DAY + capacity.CLINIC_OPEN + slot * capacity.SLOT_SECONDS
@@ -1106,8 +1116,8 @@ def _book_appointments(
     booked = np.minimum(np.maximum(start - lead, reg_s), start - 600)
     window_end = D * DAY - 1
     keep = (booked <= window_end) & (start < death[pat]) & (booked < death[pat])
-    pat, dept, typ, dur, prov, day, slot, start, booked, ep = (
-        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, start, booked, ep)
+    pat, dept, typ, dur, prov, day, slot, start, booked, ep, reason = (
+        a[keep] for a in (pat, dept, typ, dur, prov, day, slot, start, booked, ep, reason)
     )
     m = len(pat)
     u = r.random(m)
@@ -1120,6 +1130,7 @@ def _book_appointments(
         r, dept, female[pat], (day - born - 2) / 365.25, day, ctx, age_hi=(day - born + 2) / 365.25
     )
     code = clinical.chronic_primaries(ctx, r, pt["health"], pat, dept, day, code)
+    code = followups.chronic_codes(pt["health"], pat, reason, code)
     return {
         "pat": pat,
         "dept": dept,
@@ -1133,6 +1144,7 @@ def _book_appointments(
         "room": _exam_rooms(ctx, dept, prov, typ),
         "code": code,
         "episode": ep,
+        "reason": reason,
     }
 
 

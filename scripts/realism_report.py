@@ -209,6 +209,65 @@ def diabetic_monitoring(con, years: float) -> dict[str, object]:
     )
 
 
+FOLLOWUP_GAP_CATEGORIES = ("E11", "I50", "N18")  # median days between clinic follow-ups
+
+
+def followup_care(con, years: float) -> dict[str, object]:
+    """Care that follows the conditions and the episodes: diabetics (patients coded E11) with
+    at least two clinic visits (OUTP or TELE) a year whose primary diagnosis is E11; the
+    median days between a patient's consecutive clinic visits for type 2 diabetes, heart
+    failure and chronic kidney disease; ED visits (not admitted) followed by a clinic visit
+    with the same primary code within 30 days (share of ED visits, and how many); clinic
+    visits a year per patient seen, by age band."""
+    clinic = "v.vist_typ_cd in ('OUTP', 'TELE')"
+    prim = f"""
+        select v.patn_id, v.vist_id, v.vist_typ_cd, v.vist_admt_ts, v.vist_dsch_disp_cd,
+            d.diag_icd10_cd as code, {clinic} as clinic
+        from vist as v join diag as d using (vist_id) where d.diag_typ_cd = 'PRIM'"""
+    out = _one(
+        con,
+        f"""
+        with prim as ({prim}),
+        diabetics as (select distinct patn_id from dx where starts_with(diag_icd10_cd, 'E11')),
+        e11 as (
+            select patn_id, count(*) as n from prim
+            where clinic and starts_with(code, 'E11') group by all
+        ),
+        ed as (
+            select * from prim where vist_typ_cd = 'EMER' and vist_dsch_disp_cd <> 'ADMT'
+        ),
+        ed_followed as (
+            select e.vist_id from ed as e join prim as c
+            on c.patn_id = e.patn_id and c.clinic and c.code = e.code
+                and c.vist_admt_ts > e.vist_admt_ts
+                and c.vist_admt_ts <= e.vist_admt_ts + interval 30 day
+            group by all
+        )
+        select avg((coalesce(e11.n, 0) >= 2 * {years})::int) as diabetics_e11_clinic_twice_a_year,
+            (select count(*) from ed_followed) / (select count(*) from ed) as ed_followed_same_code,
+            (select count(*) from ed_followed) as ed_followed_visits
+        from diabetics as d left join e11 using (patn_id)""",
+    )
+    for cat in FOLLOWUP_GAP_CATEGORIES:
+        out[f"followup_gap_days_{cat.lower()}"] = _one(
+            con,
+            f"""
+            with visits as (
+                select patn_id, vist_admt_ts as seen_at, lag(vist_admt_ts) over (
+                    partition by patn_id order by vist_admt_ts, vist_id) as before
+                from ({prim}) where clinic and starts_with(code, '{cat}')
+            )
+            select median(date_diff('day', cast(before as date), cast(seen_at as date))) as v
+            from visits where before is not null""",
+        )["v"]
+    per_year = f"""
+        select s.band, count(v.vist_id) / count(distinct s.patn_id) / {years}
+        from seen as s left join vist as v on v.patn_id = s.patn_id and {clinic}
+        group by all"""
+    out["clinic_visits_per_patient_year"] = _series(con, per_year, AGE_BANDS)
+    return out
+
+
 def medicine_indications(con) -> dict[str, object]:
     """Medicines against the diagnoses: antidiabetics for diabetics, biguanides without a
     diabetes code, antibiotics with an infection (or a surgery) on the visit."""
@@ -474,6 +533,19 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
                                  Target("-")),
         "hba1c_per_diabetic_year": ("  their HbA1c tests a year (about one or two)",
                                     between(0.8, 2, percent=False)),
+        "diabetics_e11_clinic_twice_a_year": (
+            "E11 patients with >= 2 clinic visits a year for it", at_least(0.30)),
+        "followup_gap_days_e11": ("  median days between E11 clinic visits (cadence 91)",
+                                  between(60, 130, percent=False)),
+        "followup_gap_days_i50": ("  median days between I50 clinic visits (cadence 75)",
+                                  between(45, 110, percent=False)),
+        "followup_gap_days_n18": ("  median days between N18 clinic visits (cadence 120)",
+                                  between(80, 170, percent=False)),
+        "ed_followed_same_code": ("ED visits followed in clinic within 30 days, same code",
+                                  between(0.03, 0.20)),
+        "ed_followed_visits": ("  how many", Target("-")),
+        "clinic_visits_per_patient_year": (
+            "clinic visits a year per patient seen, 0-17 / 18-44 / 45-64 / 65+", Target("-")),
         "antibiotic_doses_infection": ("antibiotic doses in a visit with an infection",
                                        Target("-")),
         "all_doses_infection": ("  all given doses in a visit with an infection", Target("-")),
@@ -533,6 +605,7 @@ def measure(folder: Path) -> dict[str, object]:
             **chronic_recurrence(con),
             **medicine_indications(con),
             **diabetic_monitoring(con, _window_years(manifest)),
+            **followup_care(con, _window_years(manifest)),
             **code_breadth(con),
             **revenue_cycle(con, end, int(manifest["scenario"]["write_off_after_days"])),
             **people(con),
@@ -546,7 +619,8 @@ def measure(folder: Path) -> dict[str, object]:
 NOT_SHARES = (
     "icd_distinct_codes", "deliveries", "newborns", "newborns_per_delivery", "denied_bills",
     "insurer_days_median", "insurer_days_p90", "hba1c_per_diabetic_year", "los_by_age",
-    "los_by_esi", "los_mean_days",
+    "los_by_esi", "los_mean_days", "followup_gap_days_e11", "followup_gap_days_i50",
+    "followup_gap_days_n18", "ed_followed_visits", "clinic_visits_per_patient_year",
 )  # fmt: skip
 
 
