@@ -36,6 +36,9 @@ INFECTION = 101  # ... and of an infection's recheck
 ONSET_SEEN_WITHIN = 14  # days after an onset inside the window to its first visit
 INJURY_DAYS = (7, 22)  # days after the emergency visit, [lo, hi)
 INFECTION_DAYS = (5, 15)
+# appointment types a chronic follow-up may replace: FLUP, ANNL, CONS, TELE (not a new
+# patient's visit, not a procedure)
+REPLACEABLE = (1, 2, 3, 5)
 
 
 def _cadence_table() -> tuple[np.ndarray, np.ndarray]:
@@ -164,12 +167,12 @@ def _rank_in_group(group: np.ndarray, order_key: np.ndarray) -> np.ndarray:
 def replace_random_followups(
     ctx, r: np.random.Generator, wants: dict, chronic_pat: np.ndarray, n_patients: int
 ) -> np.ndarray:
-    """Which wants to keep: each patient's random follow-ups (type FLUP or a video visit, of
+    """Which wants to keep: each patient's random follow-ups (:data:`REPLACEABLE` types, of
     no episode or reason), in random order, are dropped up to the scenario's
     ``chronic_followup_replaces`` times the patient's chronic follow-ups."""
     per = np.bincount(chronic_pat, minlength=n_patients) * ctx.scenario.chronic_followup_replaces
     allow = np.floor(per + r.random(n_patients)).astype(np.int64)
-    random_fu = np.isin(wants["type"], (1, 5)) & (wants["episode"] < 0) & (wants["reason"] < 0)
+    random_fu = np.isin(wants["type"], REPLACEABLE) & (wants["episode"] < 0) & (wants["reason"] < 0)
     rank = _rank_in_group(wants["pat"], r.random(len(wants["pat"])))
     return ~(random_fu & (rank < allow[wants["pat"]]))
 

@@ -247,9 +247,9 @@ class Scenario:
     # (conditions.FOLLOWUP_CADENCES: days between visits, departments), those visits' primary
     # diagnosis the patient's code; the spread of a cadence (its standard deviation over
     # it); random follow-up (FLUP) appointments of the patient each such visit replaces
-    chronic_followup_share: float = rate(0.75)
+    chronic_followup_share: float = rate(0.65)
     chronic_followup_spread: float = number(0.15, 0, 0.5)
-    chronic_followup_replaces: float = number(2.0, 0, 5)
+    chronic_followup_replaces: float = number(3.0, 0, 5)
     # chance that an emergency visit sent home is followed up in a clinic with its code: an
     # injury in orthopedics 7-21 days later (the injury share), else an infection rechecked
     # in family medicine (paediatrics for children) 5-14 days later
