@@ -173,7 +173,8 @@ def replace_random_followups(
     per = np.bincount(chronic_pat, minlength=n_patients) * ctx.scenario.chronic_followup_replaces
     allow = np.floor(per + r.random(n_patients)).astype(np.int64)
     random_fu = np.isin(wants["type"], REPLACEABLE) & (wants["episode"] < 0) & (wants["reason"] < 0)
-    rank = _rank_in_group(wants["pat"], r.random(len(wants["pat"])))
+    # the patient's replaceable wants first, in random order
+    rank = _rank_in_group(wants["pat"], r.random(len(wants["pat"])) + ~random_fu)
     return ~(random_fu & (rank < allow[wants["pat"]]))
 
 

@@ -22,10 +22,10 @@ primary_visits as (
         visits.visit_type,
         visits.admitted_at,
         diagnoses.icd10_code,
-        cast(visits.admitted_at as date) as visit_started_on,
+        cast(visits.admitted_at as date) as visit_start_date,
         cast(
             coalesce(visits.discharged_at, visits.admitted_at) as date
-        ) as visit_ended_on
+        ) as visit_end_date
     from visits
     inner join diagnoses
         on visits.visit_id = diagnoses.visit_id
@@ -39,13 +39,13 @@ with_run_end_before as (
         visit_type,
         admitted_at,
         icd10_code,
-        visit_started_on,
-        visit_ended_on,
-        max(visit_ended_on) over (
+        visit_start_date,
+        visit_end_date,
+        max(visit_end_date) over (
             partition by patient_id, icd10_code
             order by admitted_at, visit_id
             rows between unbounded preceding and 1 preceding
-        ) as run_ended_before_on
+        ) as run_end_date
     from primary_visits
 ),
 
@@ -56,12 +56,12 @@ flagged as (
         visit_type,
         admitted_at,
         icd10_code,
-        visit_started_on,
-        visit_ended_on,
+        visit_start_date,
+        visit_end_date,
         case
-            when run_ended_before_on is null then 1
+            when run_end_date is null then 1
             when
-                {{ ehp_datediff('run_ended_before_on', 'visit_started_on', 'day') }}
+                {{ ehp_datediff('run_end_date', 'visit_start_date', 'day') }}
                 > 30
                 then 1
             else 0
@@ -75,8 +75,8 @@ numbered as (
         patient_id,
         visit_type,
         icd10_code,
-        visit_started_on,
-        visit_ended_on,
+        visit_start_date,
+        visit_end_date,
         starts_episode,
         cast(sum(starts_episode) over (
             partition by patient_id, icd10_code
@@ -92,8 +92,8 @@ episodes as (
         icd10_code,
         episode_number,
         max(case when starts_episode = 1 then visit_id end) as episode_id,
-        min(visit_started_on) as episode_start_date,
-        max(visit_ended_on) as episode_end_date,
+        min(visit_start_date) as episode_start_date,
+        max(visit_end_date) as episode_end_date,
         cast(count(*) as {{ dbt.type_bigint() }}) as visit_count,
         cast(sum(
             case when visit_type = 'emergency' then 1 else 0 end
