@@ -115,6 +115,44 @@ def test_length_of_stay_by_esi_follows_the_ed_visit_each_stay_was_admitted_from(
     assert figures["los_by_esi"] == pytest.approx(want, abs=1 / 1440)
 
 
+def test_follow_up_figures_are_counted_from_the_visits(small_run, figures):
+    """Diabetics with two clinic visits a year for E11, and ED visits sent home followed in
+    a clinic within 30 days with the same primary code, counted in plain Python."""
+    manifest = json.loads((small_run / "manifest.json").read_text())
+    first, last = (date.fromisoformat(manifest[k]) for k in ("start_date", "end_date"))
+    years = ((last - first).days + 1) / 365.25
+    visits = {v["VIST_ID"]: v for v in _rows(small_run, "vist")}
+    prim, e11 = {}, set()
+    for d in _rows(small_run, "diag"):
+        if d["DIAG_ICD10_CD"].startswith("E11"):
+            e11.add(visits[d["VIST_ID"]]["PATN_ID"])
+        if d["DIAG_TYP_CD"] == "PRIM":
+            prim[d["VIST_ID"]] = d["DIAG_ICD10_CD"]
+    clinic = {v for v in prim if visits[v]["VIST_TYP_CD"] in ("OUTP", "TELE")}
+    per = defaultdict(int)
+    for v in clinic:
+        if prim[v].startswith("E11"):
+            per[visits[v]["PATN_ID"]] += 1
+    want = sum(per[p] >= 2 * years for p in e11) / len(e11)
+    assert figures["diabetics_e11_clinic_twice_a_year"] == pytest.approx(want)
+    seen = defaultdict(list)  # (patient, code) -> clinic admissions
+    for v in clinic:
+        seen[visits[v]["PATN_ID"], prim[v]].append(
+            datetime.fromisoformat(visits[v]["VIST_ADMT_TS"])
+        )
+    ed = [
+        v for v in prim
+        if visits[v]["VIST_TYP_CD"] == "EMER" and visits[v]["VIST_DSCH_DISP_CD"] not in ("", "ADMT")
+    ]  # fmt: skip
+    followed = 0
+    for v in ed:
+        at = datetime.fromisoformat(visits[v]["VIST_ADMT_TS"])
+        later = seen[visits[v]["PATN_ID"], prim[v]]
+        followed += any(timedelta(0) < c - at <= timedelta(days=30) for c in later)
+    assert figures["ed_followed_visits"] == followed
+    assert figures["ed_followed_same_code"] == pytest.approx(followed / len(ed))
+
+
 def test_targets_judge_as_they_say():
     assert between(0.1, 0.2).check(0.15) and not between(0.1, 0.2).check(0.25)
     assert not between(0.1, 0.2).check(None)
