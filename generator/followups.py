@@ -16,8 +16,10 @@ because of their health state or an emergency visit, and the codes those visits 
   the injuries (S, T) or infections that fit the emergency department, the clinic, the
   patient's sex and every age from the first visit to the second.
 - **Volume** (:func:`replace_random_followups`): each chronic follow-up replaces up to
-  ``chronic_followup_replaces`` of the patient's random follow-up (FLUP) appointments, so
-  clinic volume rises only for patients whose conditions need more than they had.
+  ``chronic_followup_replaces`` of the patient's own random follow-up, annual, consult or
+  video appointments (:data:`REPLACEABLE`), so clinic visits per patient-year by age band
+  stay about what they were; volume rises only for patients whose conditions need more
+  visits than they had.
 
 Every function is vectorized over the block's patients; wants carry ``reason``: the
 condition's index for a chronic follow-up, :data:`INJURY` or :data:`INFECTION` for an

@@ -246,7 +246,8 @@ class Scenario:
     # share of the patients with a condition who come back to a clinic for it at its cadence
     # (conditions.FOLLOWUP_CADENCES: days between visits, departments), those visits' primary
     # diagnosis the patient's code; the spread of a cadence (its standard deviation over
-    # it); random follow-up (FLUP) appointments of the patient each such visit replaces
+    # it); the patient's random follow-up, annual, consult or video appointments each such
+    # visit replaces, at most
     chronic_followup_share: float = rate(0.65)
     chronic_followup_spread: float = number(0.15, 0, 0.5)
     chronic_followup_replaces: float = number(3.0, 0, 5)
