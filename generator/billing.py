@@ -97,7 +97,7 @@ def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
     money = _bill_amounts(ctx, r, state, policy, total)
     bill_date = bill_day[bv]
     paid = _payments(ctx, r, bill_date, money)
-    write_off, writeoff_day, status = _bill_status(ctx, bill_date, money, paid)
+    write_off, last_change, status = _bill_status(ctx, bill_date, money, paid)
     state["bill"] = {
         "id": bill_ids,
         "patient": v["patient"][bv],
@@ -109,7 +109,8 @@ def bills(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
         "inst_amt": paid["inst_amt"][paid["inst_paid"]],
     }
     state["bill_lines"] = (line, amount, bill_ids)
-    rec = _bill_audit(ctx, r, bill_date, paid, write_off, writeoff_day)
+    rec = _bill_audit(ctx, r, bill_date, last_change)
+    state["bill_created"] = rec["REC_CRTD_TS"]  # its lines are written with it
     index = block * STRIDE + np.arange(nb)
     return {
         "BILL_ID": bill_ids,
@@ -413,6 +414,9 @@ def _payments(
         "timedelta64[D]"
     )
     inst_paid = (inst_amt > 0) & (k_of < stops_after[inst_bill]) & (inst_date <= ctx.end)
+    # a non-payer's balance is written off write_off_after_days after the bill: no later payment
+    wo_day = bill_date + np.timedelta64(sc.write_off_after_days, "D")
+    inst_paid &= ~non_payer[inst_bill] | (inst_date <= wo_day[inst_bill])
     pt_paid = np.bincount(inst_bill[inst_paid], weights=inst_amt[inst_paid], minlength=nb)
     return {
         "ins_date": ins_date,
@@ -453,13 +457,24 @@ def _bill_status(
     money: dict[str, np.ndarray],
     paid: dict[str, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(write-off, write-off day, status) of each bill: paid, written off, denied, part, open."""
-    patient, pt_paid, ins_amt_paid = money["patient"], paid["pt_paid"], paid["ins_amt_paid"]
+    """(write-off, last change day, status) of each bill as of the end date (``ctx.cut``):
+    paid, written off, denied, part, open, from the payments posted by then. A non-payer's
+    balance is written off ``write_off_after_days`` after the bill, at what was unpaid then."""
+    patient, covered, nb = money["patient"], money["covered"], len(bill_date)
+    ins_by = paid["ins_paid"] & (paid["ins_date"] <= ctx.cut)
+    inst_by = paid["inst_paid"] & (paid["inst_date"] <= ctx.cut)
+    inst_bill, inst_amt, inst_date = paid["inst_bill"], paid["inst_amt"], paid["inst_date"]
+    pt_paid = np.bincount(inst_bill[inst_by], weights=inst_amt[inst_by], minlength=nb)
     writeoff_day = bill_date + np.timedelta64(ctx.scenario.write_off_after_days, "D")
+    before_wo = paid["inst_paid"] & (inst_date <= writeoff_day[inst_bill])
+    pt_at_wo = np.bincount(inst_bill[before_wo], weights=inst_amt[before_wo], minlength=nb)
     write_off = np.where(
-        paid["non_payer"] & (patient > pt_paid) & (writeoff_day <= ctx.end), patient - pt_paid, 0
+        paid["non_payer"] & (patient > pt_at_wo) & (writeoff_day <= ctx.cut),
+        patient - pt_at_wo.astype(np.int64),
+        0,
     )
-    settled = (ins_amt_paid == money["covered"]) & (pt_paid == patient)
+    ins_amt_paid = np.where(ins_by, covered, 0)
+    settled = (ins_amt_paid == covered) & (pt_paid == patient)
     status = np.where(
         settled,
         b"PAID",
@@ -467,51 +482,34 @@ def _bill_status(
             write_off > 0,
             b"WOFF",
             np.where(
-                money["denied"] & ~paid["ins_paid"],  # denied, and not (yet) paid on appeal
+                money["denied"] & ~ins_by,  # denied, and not (yet) paid on appeal
                 b"DND",
                 np.where((ins_amt_paid + pt_paid) > 0, b"PART", b"OPEN"),
             ),
         ),
     )
-    return write_off, writeoff_day, status
+    last = np.maximum(
+        np.where(ins_by, paid["ins_date"], bill_date),
+        np.where(write_off > 0, writeoff_day, bill_date),
+    )
+    np.maximum.at(last, inst_bill[inst_by], inst_date[inst_by])
+    return write_off, last, status
 
 
 def _bill_audit(
-    ctx: Context,
-    r: np.random.Generator,
-    bill_date: np.ndarray,
-    paid: dict[str, np.ndarray],
-    write_off: np.ndarray,
-    writeoff_day: np.ndarray,
+    ctx: Context, r: np.random.Generator, bill_date: np.ndarray, last: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Audit columns: created on the bill day, updated no earlier than its last payment."""
+    """Audit columns: created on the bill day, updated on its last change by the end date
+    (a payment posted, a write-off)."""
     created = at_time(r, bill_date, 6, 20)
-    rec = audit(ctx, r, created)
-    last_event = np.maximum.reduce(
-        [
-            bill_date,
-            np.where(paid["ins_paid"], paid["ins_date"], bill_date),
-            np.where(write_off > 0, writeoff_day, bill_date),
-        ]
-    )
-    nb = len(bill_date)
-    last_pt = np.full(nb, bill_date.min() if nb else ctx.start, dtype="datetime64[D]")
-    inst_paid = paid["inst_paid"]
-    if inst_paid.any():
-        np.maximum.at(last_pt, paid["inst_bill"][inst_paid], paid["inst_date"][inst_paid])
-    last_event = np.maximum(last_event, last_pt)
-    rec["REC_UPDT_TS"] = np.minimum(
-        np.maximum(rec["REC_UPDT_TS"], at_time(r, last_event, 6, 20)), ctx.end_ts
-    )
-    return rec
+    return audit(ctx, created, at_time(r, last, 6, 20))
 
 
 def bill_lines(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    r = ctx.rng("MDBL", block)
     line, amount, bill_ids = state["bill_lines"]
     n = len(amount)
     bill_no_line = np.arange(n) - np.searchsorted(line["bill"], line["bill"]) + 1
-    created = at_time(r, line["date"], 6, 22)
+    created = state["bill_created"][line["bill"]]
     return {
         "MDBL_ID": keys("LN", block * STRIDE * 10 + np.arange(n), 11, salt=31),
         "BILL_ID": bill_ids[line["bill"]],
@@ -525,7 +523,7 @@ def bill_lines(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         "MDBL_QTY": line["qty"],
         "MDBL_UNIT_PRC_AMT": line["price"],
         "MDBL_LN_AMT": amount,
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -558,7 +556,7 @@ def payments(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
         "PMNT_TXN_REF": cat(
             "TX", digits(rng_mod.stream(ctx.seed, "PMNT-ref", block).integers(0, 10**12, n), 12)
         ),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 

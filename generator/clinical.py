@@ -477,6 +477,7 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     state["diag_id"] = ids
     state["diag_kind"] = rows_kind
     created = _ts(ctx, np.minimum(when + r.integers(600, 4 * HOUR, n), d_s[rows_visit]))
+    state["diag_created"] = created
     return {
         "DIAG_ID": ids,
         "VIST_ID": state["visit_id"][rows_visit],
@@ -487,7 +488,7 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         "DIAG_DT": _date(ctx, when),
         "DIAG_POA_CD": Masked(poa, ~is_in),
         "DIAG_BY_STFF_ID": state["visit_attending"][rows_visit],
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -653,7 +654,8 @@ def treatment_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         "TRTM_END_TS": _ts(ctx, end),
         "TRTM_CHRG_AMT": charge_cents,
         "TRTM_OUTC_CD": outcome,
-        **audit(ctx, r, _ts(ctx, end)),
+        # charted once done, and no earlier than the diagnosis it addresses
+        **audit(ctx, np.maximum(_ts(ctx, end), state["diag_created"][pick])),
     }
 
 
@@ -896,7 +898,8 @@ def team_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         "MEDT_ASGN_TS": _ts(ctx, asg),
         "MEDT_RLS_TS": Masked(_ts(ctx, rls), state["visit_open"][mv]),
         "MEDT_LEAD_FLG": np.where(mrole == 0, b"Y", b"N"),
-        **audit(ctx, r, _ts(ctx, asg)),
+        # released when the visit ends (still on the team while it is open)
+        **audit(ctx, _ts(ctx, asg), _ts(ctx, np.where(state["visit_open"][mv], asg, rls))),
     }
 
 
@@ -1046,7 +1049,7 @@ def dose_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
         "TMMD_ADMN_TS": _ts(ctx, when),
         "TMMD_STS_CD": status,
         "TMMD_CHRG_AMT": charge,
-        **audit(ctx, r, _ts(ctx, when)),
+        **audit(ctx, _ts(ctx, when)),
     }
 
 

@@ -32,6 +32,10 @@ KEY_STRIDE = 10_000_000
 KEY_WIDTH = 10
 PROVIDER_ROLES = (b"PHYS", b"SURG", b"NP", b"PA")
 NO_TERM = 10**7  # "never terminated", in days
+# Time is simulated in whole epochs, years counted from the start date (docs/engine.md,
+# "Time"): at least the REFERENCE_EPOCHS the hospital is sized from, whatever the end date
+REFERENCE_EPOCHS = 2
+MAX_EPOCHS = 11  # the CLI refuses windows over ten years
 
 # visit type codes, in this order everywhere in the simulation
 OUTP, INPT, EMER, OBSV, TELE = range(5)
@@ -62,11 +66,16 @@ class Context:
         self.scale = opts.scale
         self.scenario = opts.scenario
         self.start = np.datetime64(opts.start, "D")
-        self.end = np.datetime64(opts.end, "D")
+        # the simulated time: whole epochs, at least the reference ones; the extract is that
+        # history as it stood on the end date, the cut (generator/asof.py)
+        self.epochs = max(REFERENCE_EPOCHS, epochs_covering(opts.start, opts.end))
+        self.end = np.datetime64(epoch_start(opts.start, self.epochs), "D") - 1
         self.days = int((self.end - self.start).astype(int)) + 1
         self.start_ts = self.start.astype("datetime64[s]")
-        # the last second of the window: nothing is stamped after it
+        # the last simulated second: nothing is stamped after it
         self.end_ts = (self.end + 1).astype("datetime64[s]") - np.timedelta64(1, "s")
+        self.cut = np.datetime64(opts.end, "D")
+        self.cut_ts = (self.cut + 1).astype("datetime64[s]") - np.timedelta64(1, "s")
         self.n_patients = max(1, round(PATIENTS_PER_SCALE * opts.scale))
         self.n_blocks = -(-self.n_patients // BLOCK_PATIENTS)
         self.master: dict[str, pa.Table] = {}
@@ -106,13 +115,32 @@ class Context:
         return lo, min(self.n_patients, lo + BLOCK_PATIENTS)
 
 
-def audit(ctx: Context, rng_: np.random.Generator, created: np.ndarray) -> dict[str, np.ndarray]:
-    """REC_CRTD_TS / REC_UPDT_TS: created at the event, updated later, never after the end."""
-    created = np.minimum(np.asarray(created).astype("datetime64[s]"), ctx.end_ts)
-    span = (ctx.end_ts - created).astype(np.int64)
-    touched = rng_.random(len(created)) < 0.35
-    later = (rng_.random(len(created)) * np.minimum(span, 86_400 * 120)).astype(np.int64)
-    updated = created + np.where(touched, later, 0).astype("timedelta64[s]")
+def epoch_start(start: date, epoch: int) -> date:
+    """The first day of ``epoch``: ``start`` plus that many years (29 February: the 28th)."""
+    try:
+        return start.replace(year=start.year + epoch)
+    except ValueError:
+        return start.replace(year=start.year + epoch, day=28)
+
+
+def epochs_covering(start: date, end: date) -> int:
+    """How many epochs from ``start`` it takes to reach ``end`` (inclusive)."""
+    n = 1
+    while epoch_start(start, n) <= end:
+        n += 1
+    return n
+
+
+def audit(
+    ctx: Context, created: np.ndarray, updated: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """REC_CRTD_TS / REC_UPDT_TS: created at the event that made the row; updated at the
+    row's last real change (``updated``: a discharge, a payment, a termination...), the
+    creation when it never changed. Never a random touch."""
+    created = np.asarray(created).astype("datetime64[s]")
+    updated = created if updated is None else np.asarray(updated).astype("datetime64[s]")
+    created = np.minimum(created, ctx.end_ts)
+    updated = np.minimum(np.maximum(updated, created), ctx.end_ts)
     return {"REC_CRTD_TS": created, "REC_UPDT_TS": updated}
 
 
@@ -145,6 +173,13 @@ def day_of_year(day: np.ndarray, ctx: Context) -> np.ndarray:
 
 def to_ts(ctx: Context, secs: np.ndarray) -> np.ndarray:
     return ctx.start_ts + np.asarray(secs, dtype=np.int64).astype("timedelta64[s]")
+
+
+def closing_time(day: np.ndarray) -> np.ndarray:
+    """17:00 on each day: when an office change (a policy ended, a leaver) is recorded."""
+    return np.asarray(day).astype("datetime64[D]").astype("datetime64[s]") + np.timedelta64(
+        17 * HOUR, "s"
+    )
 
 
 def to_date(ctx: Context, secs: np.ndarray) -> np.ndarray:

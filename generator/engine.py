@@ -14,6 +14,10 @@
 
 Random streams are keyed by (seed, table, block). The block size is part of the output's
 definition: changing it changes the data.
+
+Time: the history is simulated over whole epochs (years from the start date, at least the
+reference ones the hospital is sized from), then every table is cut to the end date
+(``asof.cut``): the extract is that history as it stood on the end date.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import pyarrow as pa
 
 from generator import (
     __version__,
+    asof,
     billing,
     capacity,
     clinical,
@@ -135,6 +140,7 @@ def _block(ctx: Context, block: int) -> dict[str, Chunk]:
     for code, step in block_steps():
         state["columns"][code] = step(ctx, block, state)
     built = {c: columns.build(registry.TABLES[c], cols) for c, cols in state["columns"].items()}
+    built = {c: asof.cut(ctx, c, table) for c, table in built.items()}  # as of the end date
     if ctx.opts.defects:  # dirty data on purpose, logged in defects.csv (generator/defects.py)
         built = defects.inject_block(ctx.opts.defects, ctx.seed, block, built)
     strict = not ctx.opts.defects  # a dirty column may be text (dates in mixed formats)
@@ -188,6 +194,7 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
     output = Output(Path(opts.out), opts.fmt, header=whole)
 
     def write(code: str, table: pa.Table) -> None:
+        table = asof.cut(ctx, code, table)  # the simulated history as of the end date
         if whole:
             output.write(registry.TABLES[code], table)
         if progress:

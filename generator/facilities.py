@@ -60,7 +60,7 @@ def departments(ctx: Context) -> dict[str, Any]:
         "DPMT_HEAD_STFF_ID": Masked(heads, ~has_head),
         "DPMT_PHN_NO": fictional_phone(r, np.full(n, b"617")),
         "DPMT_ACTV_FLG": np.full(n, b"Y"),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -158,7 +158,7 @@ def rooms(ctx: Context) -> dict[str, Any]:
         "ROMS_DLY_RT_AMT": rate,
         "ROMS_FLR_NO": floors,
         "ROMS_STS_CD": status,
-        **audit(ctx, r, np.full(n, created)),
+        **audit(ctx, np.full(n, created)),
     }
 
 
@@ -182,6 +182,7 @@ def equipment(ctx: Context) -> dict[str, Any]:
     created = dates["purchase"].astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype(
         "timedelta64[s]"
     )
+    serviced = dates["last"].astype("datetime64[s]") + np.timedelta64(12 * 3600, "s")  # noon
     return {
         "EQPM_ID": keys("EQ", np.arange(n), 6, salt=3),
         "EQPM_ASST_TAG": cat("AT-", digits(r.integers(0, 10**7, n), 7)),
@@ -199,7 +200,8 @@ def equipment(ctx: Context) -> dict[str, Any]:
         "EQPM_LAST_MNT_DT": Masked(dates["last"], ~dates["maintained"]),
         "EQPM_NEXT_MNT_DT": Masked(dates["next"], dates["interval"] == 0),
         "EQPM_STS_CD": status,
-        **audit(ctx, r, created),
+        # updated by its last service (at noon)
+        **audit(ctx, created, np.where(dates["maintained"], serviced, created)),
     }
 
 
@@ -246,28 +248,27 @@ def _equipment_places(
 def _equipment_dates(
     ctx: Context, r: np.random.Generator, cat_rows: list[dict[str, str]], kind: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Purchase and warranty end of each asset (within its life), its last maintenance
-    (within its interval) and the next one due."""
+    """Purchase and warranty end of each asset (within its life), and its maintenance as of
+    the end date: serviced every ``maintenance_days``, first 30 days to one interval after
+    the purchase; the last service by the end date (none yet: null) and the next one due."""
     n = len(kind)
     life = np.array([float(c["life_years"]) for c in cat_rows])[kind]
     interval = np.array([int(c["maintenance_days"]) for c in cat_rows])[kind]
     age_days = (r.random(n) * life * 365).astype(np.int64)
     purchase = ctx.end - age_days.astype("timedelta64[D]")
     warranty = purchase + (365 * r.integers(1, 6, n)).astype("timedelta64[D]")
-    maintained = (interval > 0) & (age_days > 30)
-    since = (r.random(n) * np.minimum(np.maximum(interval, 1), np.maximum(age_days, 1))).astype(
-        np.int64
-    )
-    last = ctx.end - since.astype("timedelta64[D]")
-    last = np.maximum(last, purchase)
-    nxt = np.where(maintained, last, purchase) + interval.astype("timedelta64[D]")
+    every = np.maximum(interval, 1)
+    first = purchase + (30 + (r.random(n) * every).astype(np.int64)).astype("timedelta64[D]")
+    done = (ctx.cut - first).astype(np.int64) // every  # services before the end date, - 1
+    maintained = (interval > 0) & (done >= 0)
+    last = first + (np.maximum(done, 0) * every).astype("timedelta64[D]")
     return {
         "purchase": purchase,
         "warranty": warranty,
         "maintained": maintained,
         "interval": interval,
         "last": last,
-        "next": nxt,
+        "next": np.where(maintained, last + every.astype("timedelta64[D]"), first),
     }
 
 

@@ -36,7 +36,17 @@ import numpy as np
 
 from generator import clinical, conditions
 from generator.columns import Masked, cat, choice, digits, flag, keys
-from generator.core import BLOCK_PATIENTS, DAY, HOUR, INPT, Context, audit, dept_index, to_date
+from generator.core import (
+    BLOCK_PATIENTS,
+    DAY,
+    HOUR,
+    INPT,
+    Context,
+    audit,
+    closing_time,
+    dept_index,
+    to_date,
+)
 from generator.identifiers import never_issued_ssn
 from generator.people import first_names
 
@@ -151,7 +161,7 @@ def _patient_rows(
         "PATN_DTH_DT": Masked(birth, np.ones(k, bool)),
         "PATN_ACTV_FLG": flag(np.ones(k, bool)),
         "PATN_MTHR_PATN_ID": Masked(state["patient_id"][m], np.zeros(k, bool)),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -247,7 +257,7 @@ def _insure(
         "INSR_EFF_DT": birth[baby],
         "INSR_END_DT": Masked(np.where(open_, birth[baby], end), open_),
         "INSR_PRMY_FLG": flag(np.ones(m, bool)),
-        **audit(ctx, r, created),
+        **audit(ctx, created, np.where(open_, created, closing_time(end))),  # updated as it ends
     }
     _append(cols, {c: rows[c] for c in cols})
     more = {

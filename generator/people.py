@@ -14,7 +14,7 @@ from faker.providers.person.en_US import Provider as FakerPerson
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, flag, keys
-from generator.core import Context, audit, department_ids, largest_remainder
+from generator.core import Context, audit, closing_time, department_ids, largest_remainder
 from generator.identifiers import (
     fictional_phone,
     never_issued_ssn,
@@ -312,14 +312,8 @@ def _staff_audit(
     """Audit columns: created on the hire day; a leaver's record updated on termination."""
     n = len(hire)
     created = hire.astype("datetime64[s]") + r.integers(28_800, 61_200, n).astype("timedelta64[s]")
-    rec = audit(ctx, r, created)
-    rec["REC_UPDT_TS"] = np.where(
-        leaves,
-        np.maximum(term_day.astype("datetime64[s]") + 61_200, rec["REC_CRTD_TS"]),
-        rec["REC_UPDT_TS"],
-    ).astype("datetime64[s]")
-    rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
-    return rec
+    left = term_day.astype("datetime64[s]") + 61_200  # at 17:00 on the last day
+    return audit(ctx, created, np.where(leaves, left, created))
 
 
 def _longest_serving(pool: np.ndarray, hire: np.ndarray, term: np.ndarray) -> int:
@@ -474,7 +468,7 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "PATN_ACTV_FLG": flag(death_null),
         # the mother of a baby born in the hospital (generator/newborns.py); nobody else's
         "PATN_MTHR_PATN_ID": Masked(state["patient_id"], np.ones(n, dtype=bool)),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -621,7 +615,7 @@ def allergy_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "PTAL_RCRD_DT": recorded,
         "PTAL_RCRD_BY_STFF_ID": by,
         "PTAL_STS_CD": status,
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -681,7 +675,8 @@ def insurance_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         "INSR_EFF_DT": eff,
         "INSR_END_DT": Masked(np.where(end_null, eff, end), end_null),
         "INSR_PRMY_FLG": flag(p["primary"]),
-        **audit(ctx, r, created),
+        # updated when it ends (at 17:00 on its last day)
+        **audit(ctx, created, np.where(end_null, created, closing_time(end))),
     }
 
 

@@ -65,7 +65,7 @@ def allergens(ctx: Context) -> dict[str, Any]:
         "ALGY_NM": reference.column("allergens", "name"),
         "ALGY_CTGY_CD": reference.column("allergens", "category"),
         "ALGY_DRUG_CLS_CD": Masked(drug_class, drug_class == b""),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -176,7 +176,7 @@ def medicines(ctx: Context) -> dict[str, Any]:
     created = (
         ctx.start_ts
         - np.timedelta64(2500, "D")
-        + r.integers(0, 86_400 * 3000, n).astype("timedelta64[s]")
+        + r.integers(0, 86_400 * 2400, n).astype("timedelta64[s]")  # all on the formulary
     )
     return {
         "MDCN_ID": keys("MD", np.arange(n), 5, salt=9),
@@ -204,5 +204,5 @@ def medicines(ctx: Context) -> dict[str, Any]:
         "MDCN_UNIT_CST_AMT": np.maximum(1, np.round(cost * 100)).astype(np.int64),
         "MDCN_MFR_VNDR_ID": vendors[r.integers(0, len(vendors), n)],
         "MDCN_ACTV_FLG": np.where(r.random(n) < 0.96, b"Y", b"N"),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }

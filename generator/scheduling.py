@@ -853,7 +853,6 @@ def _visit_columns(
         appt_id=aid,
     )
     from_appt = vis["appt"] >= 0
-    rv2 = ctx.rng("VIST.audit", block)
     state["vist_columns"] = {
         "VIST_ID": vid,
         "PATN_ID": state["patient_id"][vis["pat"]],
@@ -870,7 +869,7 @@ def _visit_columns(
         "VIST_DSCH_DISP_CD": Masked(disp, vis["open"]),
         "VIST_CHF_CMPLT_TXT": clinical.icd_table()["complaint"][prim],
         "VIST_ESI_LVL": Masked(vis["esi"], ~ed),
-        **audit(ctx, rv2, np.where(vis["open"], admit_ts, disch_ts)),
+        **audit(ctx, admit_ts, np.where(vis["open"], admit_ts, disch_ts)),  # made at admission
     }
 
 
@@ -884,11 +883,8 @@ def _appointment_columns(
     reason = cat(APPT_REASON_PREFIX[appt["type"]], icd["complaint"][appt["code"]])
     checkin = np.maximum(appt["start"] - r.integers(120, 1200, na), appt["booked"])
     created = to_ts(ctx, appt["booked"])
-    rec = audit(ctx, r, created)
     last_event = np.where(st == 2, appt["canc"], np.where(st == 3, appt["booked"], appt["start"]))
-    rec["REC_UPDT_TS"] = np.minimum(
-        np.maximum(rec["REC_UPDT_TS"], to_ts(ctx, last_event)), ctx.end_ts
-    )
+    rec = audit(ctx, created, to_ts(ctx, last_event))
     state["appt_status"] = status
     room_ids = ctx.col("ROMS", "ROMS_ID")
     return {
@@ -947,7 +943,7 @@ def _amend_allergies(
     ptal["REC_CRTD_TS"] = np.where(
         late, np.minimum(ptal["REC_CRTD_TS"], death_ts[owner]), ptal["REC_CRTD_TS"]
     )
-    ptal["REC_UPDT_TS"] = np.maximum(ptal["REC_UPDT_TS"], ptal["REC_CRTD_TS"])
+    ptal["REC_UPDT_TS"] = np.where(late, ptal["REC_CRTD_TS"], ptal["REC_UPDT_TS"])
 
 
 # Supplies used per encounter, by kind (treatments per visit of each type, measured on the

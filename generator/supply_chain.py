@@ -8,7 +8,7 @@ import numpy as np
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, keys
-from generator.core import Context, audit
+from generator.core import MAX_EPOCHS, Context, audit
 from generator.identifiers import fictional_phone
 from generator.people import addresses, at_time, draw_names, employed_staff, first_names
 
@@ -22,6 +22,7 @@ DRIVER_DAILY_AT_SCALE_1 = {
     "LAB_TEST": 90.0,
     "ALL_VISITS": 90.0,
 }
+INVN_DAYS = MAX_EPOCHS * 366  # key stride per supply: a count's key never depends on the end
 LEAD_DAYS = {"MSRG": (2, 6), "LAB": (4, 9), "PHRM": (1, 4)}
 
 
@@ -56,7 +57,7 @@ def vendors(ctx: Context) -> dict[str, Any]:
         "VNDR_PYMT_TRMS_CD": reference.column("vendors", "payment_terms"),
         "VNDR_ONBRD_DT": onboard,
         "VNDR_ACTV_FLG": np.where(r.random(n) < 0.95, b"Y", b"N"),
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -104,7 +105,7 @@ def supplies(ctx: Context) -> dict[str, Any]:
         "SPLY_STRG_LOC_CD": reference.column("supply_catalog", "storage_location"),
         "SPLY_LATX_FLG": reference.column("supply_catalog", "latex"),
         "SPLY_PRF_VNDR_ID": vendor,
-        **audit(ctx, r, created),
+        **audit(ctx, created),
     }
 
 
@@ -149,9 +150,11 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     supply = np.repeat(np.arange(s_n), days)
     day = np.tile(np.arange(days), s_n)
     date = ctx.start + day.astype("timedelta64[D]")
-    pending = day == days - 1  # the extract's last count is not verified yet
-    verifier = employed_staff(ctx, r, date, (b"TECH", b"ADMN"))
-    verified_at = at_time(r, date, 18, 22)
+    # counted late in the evening, verified the next morning: the simulation's last count is
+    # not verified yet (nor, as of an earlier end date, that day's: generator/asof.py)
+    pending = day == days - 1
+    verifier = employed_staff(ctx, r, date + 1, (b"TECH", b"ADMN"))
+    verified_at = at_time(r, date + 1, 7, 10)
     status = np.where(pending, b"PEND", np.where(flat["adj"] != 0, b"DISC", b"VRFD"))
     has_po = flat["po"] >= 0
     po_no = cat("PO-", digits(np.maximum(flat["po"], 0) + 1, 7))
@@ -161,9 +164,9 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
         "qty": flat["rcvd"][has_po],
         "po_no": po_no[has_po],
     }
-    created = np.where(pending, at_time(r, date, 22, 23.9), verified_at).astype("datetime64[s]")
+    counted = at_time(r, date, 22, 23.9)
     return {
-        "INVN_ID": keys("IV", supply * days + day, 10, salt=20),
+        "INVN_ID": keys("IV", supply * INVN_DAYS + day, 10, salt=20),
         "SPLY_ID": ctx.col("SPLY", "SPLY_ID")[supply],
         "INVN_DT": date,
         "INVN_OPEN_QTY": flat["open"],
@@ -175,7 +178,7 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
         "INVN_VRFD_BY_STFF_ID": Masked(verifier, pending),
         "INVN_VRFD_TS": Masked(verified_at, pending),
         "INVN_VRFY_STS_CD": status,
-        **audit(ctx, r, created),
+        **audit(ctx, counted, np.where(pending, counted, verified_at)),
     }
 
 
@@ -248,15 +251,13 @@ def vendor_payments(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     )
     late = np.clip(late, -terms_days + 1, 90).astype(np.int64)
     paid_on = due + late.astype("timedelta64[D]")
-    paid = paid_on <= ctx.end
-    status = np.where(paid, b"PAID", np.where(due < ctx.end, b"OVRD", b"PEND"))
+    paid = paid_on <= ctx.cut  # as of the end date (generator/asof.py)
+    status = np.where(paid, b"PAID", np.where(due < ctx.cut, b"OVRD", b"PEND"))
     method = choice(r, ["ACH", "CHK", "WIRE"], n, [0.72, 0.23, 0.05])
     created = at_time(r, invoiced, 9, 17)
-    rec = audit(ctx, r, created)
-    rec["REC_UPDT_TS"] = np.where(
-        paid, np.maximum(at_time(r, paid_on, 9, 17), rec["REC_CRTD_TS"]), rec["REC_UPDT_TS"]
-    ).astype("datetime64[s]")
-    rec["REC_UPDT_TS"] = np.minimum(rec["REC_UPDT_TS"], ctx.end_ts)
+    overdue = (due + 1).astype("datetime64[s]") + np.timedelta64(6 * 3600, "s")  # nightly run
+    paid_ts = at_time(r, paid_on, 9, 17)
+    rec = audit(ctx, created, np.where(paid, paid_ts, np.where(due < ctx.cut, overdue, created)))
     index = np.arange(n)
     return {
         "VPMT_ID": keys("VP", index, 8, salt=21),
