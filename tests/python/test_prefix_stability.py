@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 from generator import registry
+from generator.core import Context
 from generator.engine import Options, generate
 
 # columns whose value may change after the row is created: the events of docs/engine.md
@@ -216,3 +217,18 @@ def test_equipment_maintenance_as_of_the_end(pair):
         assert r["EQPM_PRCH_DT"] <= D1
     moved = _changed_after_cut(pair, "EQPM", lambda r: r["REC_UPDT_TS"])
     assert all((a["EQPM_LAST_MNT_DT"] or "") < b["EQPM_LAST_MNT_DT"] for a, b in moved)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "simulated_to"),
+    [
+        ("2023-01-01", "2023-06-30", "2024-12-31"),  # short windows simulate the reference years
+        ("2023-01-01", "2024-12-31", "2024-12-31"),  # the default window is exactly epochs 0, 1
+        ("2023-01-01", "2025-01-01", "2025-12-31"),  # one day into a third year: three epochs
+        ("2024-02-29", "2026-03-01", "2027-02-27"),  # a leap day start: epochs begin on the 28th
+    ],
+)
+def test_whole_epochs_are_simulated(start, end, simulated_to):
+    ctx = Context(Options(start=date.fromisoformat(start), end=date.fromisoformat(end)))
+    assert str(ctx.end) == simulated_to
+    assert str(ctx.cut) == end
