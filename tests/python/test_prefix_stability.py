@@ -50,10 +50,11 @@ def _read(folder: Path, code: str) -> pa.Table:
     return pacsv.read_csv(folder / f"ehp_{code.lower()}.csv", convert_options=convert)
 
 
-def _extract(tmp: Path, seed: int, end: str) -> Path:
-    out = tmp / f"s{seed}-{end}"
+def _extract(tmp: Path, seed: int, end: str, scale: float = 0.05) -> Path:
+    out = tmp / f"s{seed}-{scale}-{end}"
     if not out.exists():
-        generate(Options(scale=0.05, seed=seed, end=date.fromisoformat(end), out=out))
+        opts = Options(scale=scale, seed=seed, end=date.fromisoformat(end), out=out, workers=2)
+        generate(opts)
     return out
 
 
@@ -111,6 +112,15 @@ def test_shorter_extract_is_the_longer_one_as_of_its_end(tmp_path_factory, seed,
     tmp = tmp_path_factory.getbasetemp() / "prefix"
     short, long = _extract(tmp, seed, d1), _extract(tmp, seed, d2)
     _compare(short, long, f"{d1} 23:59:59")
+    _check_keys(short)
+
+
+@pytest.mark.slow
+def test_several_blocks_and_a_day_apart(tmp_path_factory):
+    """Three blocks of patients (scale 0.5), and two end dates one day apart."""
+    tmp = tmp_path_factory.getbasetemp() / "prefix"
+    short, long = (_extract(tmp, 13, d, scale=0.5) for d in ("2024-02-28", "2024-02-29"))
+    _compare(short, long, "2024-02-28 23:59:59")
     _check_keys(short)
 
 
