@@ -476,7 +476,10 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
     state["diag_code"] = rows_code
     state["diag_id"] = ids
     state["diag_kind"] = rows_kind
-    created = _ts(ctx, np.minimum(when + r.integers(600, 4 * HOUR, n), d_s[rows_visit]))
+    # the primary and admitting diagnoses are entered with the visit (a visit in progress on
+    # the end date has them); a secondary one is charted within hours of being made
+    charted = np.minimum(when + r.integers(600, 4 * HOUR, n), d_s[rows_visit])
+    created = _ts(ctx, np.where(rows_kind == 1, charted, a_s[rows_visit]))
     state["diag_created"] = created
     return {
         "DIAG_ID": ids,

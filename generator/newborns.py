@@ -132,7 +132,7 @@ def _patient_rows(
     m = b["mother"]
     sc = ctx.scenario
     has_middle = r.random(k) < 0.7
-    created = ctx.start_ts + (b["born"] + r.integers(600, 4 * HOUR, k)).astype("timedelta64[s]")
+    created = ctx.start_ts + b["born"].astype("timedelta64[s]")  # registered at birth
     mother_name = cat(mom["PATN_FRST_NM"][m], " ", mom["PATN_LAST_NM"][m])
     return {
         "PATN_ID": keys("PT", index, 8, salt=5),
