@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pytest
+from helpers import assert_same_bytes
 
 from generator import registry
 from generator.core import Context
@@ -272,3 +273,17 @@ def test_no_row_is_made_a_day_before_a_row_it_references(tmp_path_factory):
             if n:
                 bad.append(f"{code}.{col.name}: {n}")
     assert not bad, bad
+
+
+def test_parts_of_an_extract_cut_mid_epoch_concatenate_to_the_single_run(tmp_path):
+    """The cut is per block, so parts and workers still give the single run's bytes."""
+    end = date(2024, 6, 30)
+    whole = tmp_path / "whole"
+    generate(Options(scale=0.3, seed=4, end=end, out=whole, workers=1))
+    parts = [tmp_path / f"part{i}" for i in (1, 2)]
+    for i, out in enumerate(parts, start=1):
+        generate(Options(scale=0.3, seed=4, end=end, out=out, workers=2, parts=2, part=i))
+    for f in sorted(whole.glob("*.csv")):
+        assert_same_bytes(
+            b"".join((p / f.name).read_bytes() for p in parts), f.read_bytes(), f.name
+        )
