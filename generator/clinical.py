@@ -1155,7 +1155,8 @@ def _condition_matrix() -> np.ndarray:
 def _coded(state: dict[str, Any], matrix: np.ndarray) -> np.ndarray:
     """visit x column of ``matrix`` (code x column): a diagnosis of the visit has it."""
     out = np.zeros((len(state["visit_type_idx"]), matrix.shape[1]), dtype=bool)
-    np.logical_or.at(out, state["diag_visit"], matrix[state["diag_code"]])
+    row, col = np.nonzero(matrix[state["diag_code"]])  # a plain assignment: every hit is True
+    out[state["diag_visit"][row], col] = True
     return out
 
 

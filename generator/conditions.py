@@ -244,5 +244,11 @@ def active(
 
 def starts_with_any(codes: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
     """Whether each code (bytes) starts with one of the prefixes."""
-    pre = tuple(p.encode() for p in prefixes)
-    return np.array([bytes(c).startswith(pre) for c in codes], dtype=bool)
+    codes = np.asarray(codes)
+    pre = {p.encode() for p in prefixes}
+    out = np.zeros(len(codes), dtype=bool)
+    for n in sorted({len(p) for p in pre}):  # a code's first n bytes, one of the n-byte ones
+        if n == 0:
+            return np.ones(len(codes), dtype=bool)
+        out |= np.isin(codes.astype(f"S{n}"), np.array([p for p in pre if len(p) == n]))
+    return out
