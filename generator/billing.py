@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from generator import rng as rng_mod
 from generator.columns import Masked, cat, choice, digits, keys
@@ -72,12 +73,27 @@ def _np(value: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _index_of(keys_: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Position of each value in keys_ (every value must be present)."""
-    order = np.argsort(keys_, kind="stable")
-    pos = order[np.searchsorted(keys_[order], values)]
+    """Position of each value in keys_ (every value must be present; of equal keys, the
+    first). Byte keys by Arrow's hash lookup (``index_in``, a tenth of the time of a binary
+    search over byte strings, and without the GIL), others by a binary search."""
+    if keys_.dtype.kind == "S" and values.dtype.kind == "S" and len(values):
+        found = pc.index_in(_fixed(values.astype(keys_.dtype)), value_set=_fixed(keys_))
+        if found.null_count:
+            raise ValueError("a foreign key of the block does not resolve")
+        pos = found.to_numpy().astype(np.int64)
+    else:
+        order = np.argsort(keys_, kind="stable")
+        pos = order[np.searchsorted(keys_[order], values)]
     if len(values) and not np.array_equal(keys_[pos], values):
         raise ValueError("a foreign key of the block does not resolve")
     return pos
+
+
+def _fixed(a: np.ndarray) -> pa.Array:
+    """Fixed-width bytes as an Arrow array over the same memory (trailing NULs kept)."""
+    a = np.ascontiguousarray(a)
+    width = pa.binary(a.dtype.itemsize)
+    return pa.FixedSizeBinaryArray.from_buffers(width, len(a), [None, pa.py_buffer(a)])
 
 
 def _days(ts: np.ndarray) -> np.ndarray:
