@@ -860,8 +860,14 @@ def _addressed_diagnosis(
     primary = pair_d == first[pair_t]
     # the primary with three chances in four, else a random one: the lowest key that fits
     key = np.where(primary & (r.random(n) < 0.75)[pair_t], -1.0, r.random(len(pair_t)))
-    order = np.lexsort((np.where(ok, key, 2.0), pair_t))
-    return pair_d[order[_first_of_group(pair_t[order])]]
+    key = np.where(ok, key, 2.0)
+    if not len(key):
+        return pair_d
+    # of each treatment's pairs (contiguous), the first with the lowest key
+    start = np.flatnonzero(_first_of_group(pair_t))
+    size = np.diff(np.r_[start, len(key)])
+    lowest = np.flatnonzero(key == np.repeat(np.minimum.reduceat(key, start), size))
+    return pair_d[lowest[_first_of_group(pair_t[lowest])]]
 
 
 def _treatment_outcome(r: np.random.Generator, ptype: np.ndarray, surg: np.ndarray) -> np.ndarray:
