@@ -1091,8 +1091,9 @@ def _formulary_weights(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     per_class = {c: int(((tclass == c) & active).sum()) for c in cls_w}
     w_med = np.array([cls_w[c] / max(per_class[c], 1) for c in tclass]) * active
     cdep = _class_departments()
-    fits = np.array([[("ALL" in cdep[c]) or (d in cdep[c]) for c in tclass] for d in dept_codes()])
-    return w_med, fits
+    classes, of_med = np.unique(tclass, return_inverse=True)  # a loop over classes, not drugs
+    fits = np.array([[("ALL" in cdep[c]) or (d in cdep[c]) for c in classes] for d in dept_codes()])
+    return w_med, fits.reshape(len(dept_codes()), len(classes))[:, of_med.ravel()]
 
 
 def _allergy_keys(ctx: Context, state: dict[str, Any]) -> tuple[np.ndarray, int, np.ndarray]:
