@@ -361,6 +361,8 @@ def match_delivery(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     t = clinical.icd_table()
     state["diag_code"] = new
     state["visit_prim_code"][baby_visit] = code
-    cols["DIAG_ICD10_CD"] = np.where(rows, t["code"][new], cols["DIAG_ICD10_CD"])
-    cols["DIAG_DESC_TXT"] = np.where(rows, t["description"][new], cols["DIAG_DESC_TXT"])
+    for name, text in (("DIAG_ICD10_CD", t["code"]), ("DIAG_DESC_TXT", t["description"])):
+        out = cols[name].astype(np.result_type(text, cols[name]))  # a copy: only rows rewritten
+        out[rows] = text[new[rows]]
+        cols[name] = out
     return cols
