@@ -30,9 +30,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from generator import conditions, reference
-from generator.columns import Masked
+from generator.columns import Masked, to_arrow
 from generator.core import (
     DAY,
     EMER,
@@ -96,6 +97,14 @@ def icd_table() -> dict[str, np.ndarray]:
 
 
 @reference.shared
+@reference.shared
+def icd_text(column: str) -> pa.Array:
+    """A text column of :func:`icd_table` as an Arrow string array: a block's column is
+    taken from it (Arrow copies each value's own bytes, without the GIL), not gathered at the
+    widest value's width and trimmed again (a tenth of the time for descriptions)."""
+    return to_arrow(icd_table()[column], "str", pa.string())
+
+
 def _codes_sorted() -> tuple[np.ndarray, np.ndarray]:
     """(the codes of :func:`icd_table` sorted, their rows): one binary search finds a code."""
     order = np.argsort(icd_table()["code"], kind="stable")
@@ -485,7 +494,7 @@ def diagnosis_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str
         "DIAG_ID": ids,
         "VIST_ID": state["visit_id"][rows_visit],
         "DIAG_ICD10_CD": t["code"][rows_code],
-        "DIAG_DESC_TXT": t["description"][rows_code],
+        "DIAG_DESC_TXT": icd_text("description").take(pa.array(rows_code, pa.int64())),
         "DIAG_TYP_CD": np.array([b"PRIM", b"SECD", b"ADMT"])[rows_kind],
         "DIAG_SEQ_NO": seq,
         "DIAG_DT": _date(ctx, when),

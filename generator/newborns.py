@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from generator import clinical, conditions
 from generator.columns import Masked, cat, choice, digits, flag, keys
@@ -361,8 +362,8 @@ def match_delivery(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     t = clinical.icd_table()
     state["diag_code"] = new
     state["visit_prim_code"][baby_visit] = code
-    for name, text in (("DIAG_ICD10_CD", t["code"]), ("DIAG_DESC_TXT", t["description"])):
-        out = cols[name].astype(np.result_type(text, cols[name]))  # a copy: only rows rewritten
-        out[rows] = text[new[rows]]
-        cols[name] = out
+    code_txt = cols["DIAG_ICD10_CD"].astype(np.result_type(t["code"], cols["DIAG_ICD10_CD"]))
+    code_txt[rows] = t["code"][new[rows]]  # a copy: only the newborns' rows rewritten
+    cols["DIAG_ICD10_CD"] = code_txt
+    cols["DIAG_DESC_TXT"] = clinical.icd_text("description").take(pa.array(new, pa.int64()))
     return cols
