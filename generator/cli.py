@@ -56,18 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=42,
         help="random seed; the same seed and options give byte-identical files (default: 42)",
     )
-    p.add_argument(
-        "--start-date",
-        type=validate.day("--start-date"),
-        default=date(2023, 1, 1),
-        help="first day of the simulated window, YYYY-MM-DD (default: 2023-01-01)",
-    )
-    p.add_argument(
-        "--end-date",
-        type=validate.day("--end-date"),
-        default=date(2024, 12, 31),
-        help="last day of the window and the extract date, YYYY-MM-DD (default: 2024-12-31)",
-    )
+    _window_options(p)
     p.add_argument(
         "--out",
         default="seeds/ehp",
@@ -117,13 +106,40 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _window_options(p: argparse.ArgumentParser) -> None:
+    """The simulated window, and the change extract's first day."""
+    p.add_argument(
+        "--start-date",
+        type=validate.day("--start-date"),
+        default=date(2023, 1, 1),
+        help="first day of the simulated window, YYYY-MM-DD (default: 2023-01-01)",
+    )
+    p.add_argument(
+        "--end-date",
+        type=validate.day("--end-date"),
+        default=date(2024, 12, 31),
+        help="last day of the window and the extract date, YYYY-MM-DD (default: 2024-12-31)",
+    )
+    p.add_argument(
+        "--changes-since",
+        type=validate.day("--changes-since"),
+        default=None,
+        metavar="DAY",
+        help="a change extract: only the rows created or changed after DAY through --end-date, "
+        "all their columns as of --end-date (docs/feed.md; default: every row)",
+    )
+
+
 def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Options:
     """Every input checked, in the order a user would fix them; exits 2 on the first refusal."""
     try:
         validate.check_window(args.start_date, args.end_date)
+        validate.check_changes(args.changes_since, args.start_date, args.end_date)
         validate.check_parts(args.parts, args.part, args.format)
         scenario = _scenario(args.scenario)
         dirty = _defects(args.defects, args.format)
+        if dirty is not None and args.changes_since is not None:
+            raise validate.InputError("--changes-since needs clean data: drop --defects")
         out = validate.check_out(args.out)
         validate.check_space(
             out, validate.estimated_bytes(args.scale, args.start_date, args.end_date)
@@ -142,6 +158,7 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         parts=args.parts,
         part=args.part,
         defects=dirty,
+        changes_since=args.changes_since,
     )
 
 

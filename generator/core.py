@@ -55,6 +55,8 @@ class Options:
     parts: int = 1  # split the patient blocks into this many parts...
     part: int = 1  # ...and write this one (1-based)
     defects: Any = None  # a defects.Profile: dirty data on purpose (None: clean)
+    # a change extract: only the rows created or changed after this day (None: every row)
+    changes_since: date | None = None
 
 
 class Context:

@@ -35,6 +35,7 @@ from generator import (
     asof,
     billing,
     capacity,
+    changes,
     clinical,
     columns,
     conditions,
@@ -144,6 +145,7 @@ def _block(ctx: Context, block: int) -> dict[str, Chunk]:
     if ctx.opts.defects:  # dirty data on purpose, logged in defects.csv (generator/defects.py)
         built = defects.inject_block(ctx.opts.defects, ctx.seed, block, built)
     strict = not ctx.opts.defects  # a dirty column may be text (dates in mixed formats)
+    built = {c: changes.changed(data, ctx.opts.changes_since) for c, data in built.items()}
     return {c: prepare(_TABLES[c], data, ctx.opts.fmt, strict) for c, data in built.items()}
 
 
@@ -182,6 +184,25 @@ def part_blocks(n_blocks: int, parts: int, part: int) -> range:
     return range((part - 1) * n_blocks // parts, part * n_blocks // parts)
 
 
+def _meta(opts: Options, blocks: range) -> dict[str, Any]:
+    """What the manifest says about the run (the writer adds the files)."""
+    meta = {
+        "generator_version": __version__,
+        "seed": opts.seed,
+        "scale": opts.scale,
+        "start_date": opts.start.isoformat(),
+        "end_date": opts.end.isoformat(),
+        "block_patients": BLOCK_PATIENTS,
+        "scenario": dataclasses.asdict(opts.scenario),
+        **changes.window(opts.changes_since, opts.end),
+    }
+    if opts.defects:
+        meta["defects"] = opts.defects.describe()
+    if opts.parts > 1:
+        meta.update(parts=opts.parts, part=opts.part, blocks=[blocks.start, blocks.stop])
+    return meta
+
+
 def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
     """Generate every table into ``opts.out``; returns the manifest.
 
@@ -195,6 +216,7 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
 
     def write(code: str, table: pa.Table) -> None:
         table = asof.cut(ctx, code, table)  # the simulated history as of the end date
+        table = changes.changed(table, opts.changes_since)  # a change extract: the changes
         if whole:
             output.write(registry.TABLES[code], table)
         if progress:
@@ -219,20 +241,7 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
             output.sink(table)
         if opts.defects:
             output.sink(defects.LOG)
-        meta = {
-            "generator_version": __version__,
-            "seed": opts.seed,
-            "scale": opts.scale,
-            "start_date": opts.start.isoformat(),
-            "end_date": opts.end.isoformat(),
-            "block_patients": BLOCK_PATIENTS,
-            "scenario": dataclasses.asdict(opts.scenario),
-        }
-        if opts.defects:
-            meta["defects"] = opts.defects.describe()
-        if opts.parts > 1:
-            meta.update(parts=opts.parts, part=opts.part, blocks=[blocks.start, blocks.stop])
-        return output.commit(meta)
+        return output.commit(_meta(opts, blocks))
     except BaseException:
         output.abort()
         raise

@@ -74,12 +74,14 @@ def summary(manifest: dict[str, Any], opts: Options, out: str, seconds: float) -
     tables = manifest["tables"]
     rows = sum(t["rows"] for t in tables.values())
     size = sum(t["bytes"] for t in tables.values())
+    changes = "" if opts.changes_since is None else f", changes after {opts.changes_since}"
     return "\n".join(
         [
             f"ehp-generate: {len(tables)} tables written to {out}",
             f"  rows     {rows:,}",
             f"  size     {size / 2**20:,.1f} MiB of {manifest['format']}",
             f"  time     {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)",
-            f"  run      seed {opts.seed}, scale {opts.scale:g}, {opts.start} to {opts.end}",
+            f"  run      seed {opts.seed}, scale {opts.scale:g}, {opts.start} to {opts.end}"
+            + changes,
         ]
     )

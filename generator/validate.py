@@ -130,6 +130,20 @@ def check_window(start: date, end: date) -> None:
         )
 
 
+def check_changes(since: date | None, start: date, end: date) -> None:
+    """A change extract covers (since, end]: ``since`` from the first day to the day
+    before the last."""
+    if since is None:
+        return
+    if since >= end:
+        raise InputError(f"--changes-since must be before --end-date ({since} >= {end})")
+    if since < start:
+        raise InputError(
+            f"--changes-since must not be before --start-date ({since} < {start}): "
+            "there is no extract as of that day to apply the changes to"
+        )
+
+
 def check_out(text: str) -> Path:
     """The output folder, resolved (symlinks followed); InputError if it cannot be one."""
     if not text.strip():

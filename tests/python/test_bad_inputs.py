@@ -67,6 +67,12 @@ BAD_ARGS = [
     (["--defects", "filthy"], "--defects must be one of none, light, realistic, heavy"),
     (["--defects", "realistic", "--format", "parquet"], "--defects needs --format csv"),
     (["--defects", "/no/such/rates.json"], "--defects '/no/such/rates.json' cannot be read"),
+    (["--changes-since", "2024-12-31"], "--changes-since must be before --end-date"),
+    (["--changes-since", "2025-01-05"], "--changes-since must be before --end-date"),
+    (["--changes-since", "2022-12-31"], "--changes-since must not be before --start-date"),
+    (["--changes-since", "2024-02-30"], "--changes-since must be a date as YYYY-MM-DD"),
+    (["--changes-since", "last week"], "--changes-since"),
+    (["--changes-since", "2024-06-01", "--defects", "light"], "--changes-since needs clean"),
     (["--bogus"], "--bogus"),
     (["--scale"], "--scale"),
 ]
