@@ -16,7 +16,7 @@ LOCK_CHECK := $(BIN)/python scripts/database_lock.py $(DB)
 
 GEN_ARGS := --scale $(SCALE) --seed $(SEED) --out $(OUT)
 
-.PHONY: build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism icd-reference dq-score bench build-postgres build-spark FORCE
+.PHONY: feed build test test-fast generate lint format docs graphviz sql clean help answers readme-figures realism icd-reference dq-score bench build-postgres build-spark FORCE
 
 help:
 	@echo "make build      install, generate the default data (SCALE=$(SCALE) SEED=$(SEED)), dbt build"
@@ -27,6 +27,7 @@ help:
 	@echo "make answers    rewrite the known answers of the default dataset (seed 42, scale 0.1)"
 	@echo "make readme-figures  rewrite the figures README.md and docs/ show, from that dataset"
 	@echo "make generate   regenerate the CSVs in $(OUT)"
+	@echo "make feed DAYS=30  the daily feed: each day's change files landed and built, in data/feed (docs/feed.md)"
 	@echo "make docs       dbt docs as one offline page (target/static_index.html) and the ERD redrawn"
 	@echo "make docs-serve serve the docs on http://127.0.0.1:$(DOCS_PORT)/static_index.html"
 	@echo "make realism    the realism figures (figure, target, measured) of fresh extracts: scale 1, seeds 2026 and 7"
@@ -78,6 +79,16 @@ build: $(OUT)/manifest.json
 	@echo "Close them before the next build: DuckDB lets no one write while the file is open."
 	@echo "Run make build again after a change: with none it skips dbt (a second or two); after"
 	@echo "a model change it builds and tests only that model and what depends on it."
+
+# The daily feed (docs/feed.md): an initial extract DAYS days before 2024-12-31, then
+# each day's change files landed in data/feed/landing/<day>/ and built by dbt in feed
+# mode, in the feed's own database data/feed/feed.duckdb (seeds/ehp and $(DB) stay as
+# they are). FEED_TESTS=1 runs the data tests every day too. The days are cut from one
+# extract by REC_UPDT_TS (--replay) until the generator's own change extracts are
+# prefix-stable (docs/engine.md); FEED_GENERATOR=1 asks the generator for each day.
+DAYS ?= 30
+feed: $(BIN)/.installed
+	$(BIN)/python scripts/feed.py --days $(DAYS) --scale $(SCALE) --seed $(SEED) $(if $(FEED_TESTS),--tests) $(if $(FEED_GENERATOR),,--replay)
 
 # The same project on another engine, started on this machine and stopped after
 # (Debian packages installed when missing): load seeds/ehp with that engine's loader,
@@ -173,5 +184,5 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf target logs dbt_packages .cache assets/erd dq $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generator-code
+	rm -rf target logs dbt_packages .cache assets/erd dq data/feed $(OUT)/*.csv $(OUT)/*.parquet $(OUT)/manifest.json $(OUT)/.generator-code
 	rm -f proactivehealth.duckdb proactivehealth.duckdb.wal

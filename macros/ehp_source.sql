@@ -11,13 +11,18 @@
         `ehp_raw_schema`.
     The ref / source is called while dbt parses the model, so lineage in
     dbt docs shows the seed (or the source) whichever loader is chosen.
+    With var ehp_feed: true (the daily feed, docs/feed.md) it is the latest
+    version of each row of the landing table instead
+    (macros/ehp_feed.sql: ehp_landing_latest).
 -#}
 {% macro ehp_source(code) %}
     {%- set table_name = 'ehp_' ~ (code | lower) -%}
     {%- set loader = ehp_choice_var(
         'ehp_loader', 'seed', ['seed', 'duckdb', 'postgres', 'spark']
     ) -%}
-    {%- if loader == 'seed' -%}
+    {%- if ehp_feed_on() -%}
+        {{- return(ehp_landing_latest(code)) -}}
+    {%- elif loader == 'seed' -%}
         {{- return(ref(table_name)) -}}
     {%- else -%}
         {#- the source's schema is this var: refused unless an identifier -#}

@@ -31,7 +31,7 @@
     {%- if ehp_defects_on() -%}
         {%- do ehp_dirty_column_types(loader, tables) -%}
     {%- endif -%}
-    {%- if loader != 'seed' and execute -%}
+    {%- if loader != 'seed' and execute and not ehp_feed_on() -%}
         {%- set folder = ehp_raw_folder(loader) -%}
         {%- do run_query(
             'create schema if not exists ' ~ adapter.quote(schema)

@@ -31,7 +31,7 @@ from database_lock import EXIT_LOCKED, lock_problem  # noqa: E402
 STATE_DIR = Path("target") / "last-build"
 STAMP = STATE_DIR / "stamp.json"
 PROJECT_FILES = ["dbt_project.yml", "profiles.yml", ".dbtignore", "seeds/_ehp__seeds.yml"]
-PROJECT_FOLDERS = ["models", "macros", "tests", "analyses"]
+PROJECT_FOLDERS = ["models", "macros", "tests", "analyses", "snapshots"]
 SKIPPED_FOLDERS = {"python", "__pycache__", "known_answers"}
 
 

@@ -21,6 +21,7 @@ PROJECT_FILES = [
     "tests",
     "seeds/_ehp__seeds.yml",
     "analyses",
+    "snapshots",
 ]
 
 

@@ -4,7 +4,8 @@ The rule (docs/dbt_project.md, "Unit tests"): a model has logic when its SQL, co
 left out, joins, aggregates (group by, count, sum, min, max, avg), uses a window
 (over, qualify), combines or deduplicates rows (union, distinct), filters (where),
 decides with a searched CASE (`case when ...`), computes with dates (the project's date
-macros and dbt's), or is incremental. Renaming, casting and decoding a code to its label
+macros and dbt's), or is incremental (`is_incremental()`, or `ehp_feed_incremental()` for
+the facts incremental in the daily feed only). Renaming, casting and decoding a code to its label
 (`case code when 'X' then 'label'`, as the staging models do) is not logic: the staging
 models' tests check their values. Unit tests are found in the models' YAML files.
 """
@@ -32,7 +33,7 @@ LOGIC = {
         r"\b(ehp_datediff|age_in_years|date_spine|day_of_week)\s*\("
         r"|\bdbt\.(dateadd|datediff|date_trunc|last_day)\b"
     ),
-    "incremental": r"\bis_incremental\s*\(",
+    "incremental": r"\b(is_incremental|ehp_feed_incremental)\s*\(",
 }
 
 

@@ -1,3 +1,17 @@
+-- Incremental in the daily feed (var ehp_feed, docs/feed.md): each run
+-- rebuilds, per supply item, every count from the first one recorded or
+-- changed since the last day landed less the lookback
+-- (ehp_feed_changed_since): a late count changes the trailing averages of
+-- the 29 days after it. Every count of an item whose cost or reorder level
+-- changed is rebuilt too. A table otherwise.
+-- depends_on: {{ ref('stg_ehp__invn') }}
+{{ config(
+    materialized=('incremental' if ehp_feed_on() else 'table'),
+    unique_key='inventory_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail'
+) }}
+
 with
 
 inventory_counts as (
@@ -37,6 +51,18 @@ final as (
     from inventory_counts
     inner join supplies
         on inventory_counts.supply_id = supplies.supply_id
+    {% if ehp_feed_incremental() %}
+        where
+            supplies.record_updated_at >= {{ ehp_feed_changed_since() }}
+            or inventory_counts.inventory_date >= (
+                select min(inventory_records.inventory_date)
+                from {{ ref('stg_ehp__invn') }} as inventory_records
+                where
+                    inventory_records.supply_id = inventory_counts.supply_id
+                    and inventory_records.record_updated_at
+                    >= {{ ehp_feed_changed_since() }}
+            )
+    {% endif %}
 )
 
 select * from final
