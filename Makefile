@@ -83,12 +83,10 @@ build: $(OUT)/manifest.json
 # The daily feed (docs/feed.md): an initial extract DAYS days before 2024-12-31, then
 # each day's change files landed in data/feed/landing/<day>/ and built by dbt in feed
 # mode, in the feed's own database data/feed/feed.duckdb (seeds/ehp and $(DB) stay as
-# they are). FEED_TESTS=1 runs the data tests every day too. The days are cut from one
-# extract by REC_UPDT_TS (--replay) until the generator's own change extracts are
-# prefix-stable (docs/engine.md); FEED_GENERATOR=1 asks the generator for each day.
+# they are). FEED_TESTS=1 runs the data tests every day too.
 DAYS ?= 30
 feed: $(BIN)/.installed
-	$(BIN)/python scripts/feed.py --days $(DAYS) --scale $(SCALE) --seed $(SEED) $(if $(FEED_TESTS),--tests) $(if $(FEED_GENERATOR),,--replay)
+	$(BIN)/python scripts/feed.py --days $(DAYS) --scale $(SCALE) --seed $(SEED) $(if $(FEED_TESTS),--tests)
 
 # The same project on another engine, started on this machine and stopped after
 # (Debian packages installed when missing): load seeds/ehp with that engine's loader,

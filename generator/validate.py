@@ -15,6 +15,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from generator.core import REFERENCE_EPOCHS, epochs_covering
 from generator.folder import foreign_entries
 
 SCALE_MIN = 0.01  # 100 patients: fewer can leave a block without any visit
@@ -141,6 +142,13 @@ def check_changes(since: date | None, start: date, end: date) -> None:
         raise InputError(
             f"--changes-since must not be before --start-date ({since} < {start}): "
             "there is no extract as of that day to apply the changes to"
+        )
+    before, after = (max(REFERENCE_EPOCHS, epochs_covering(start, d)) for d in (since, end))
+    if before != after:
+        raise InputError(
+            f"--changes-since {since} and --end-date {end} must fall in the same simulated "
+            f"years ({before} and {after} years from --start-date): extracts that simulate "
+            'different years are not yet prefixes of each other (docs/engine.md, "Time")'
         )
 
 

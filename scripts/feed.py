@@ -30,7 +30,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from generator.load import connect, read_sql  # noqa: E402
+from generator.load import read_sql  # noqa: E402
 from generator.registry import TABLES  # noqa: E402
 
 DATABASE = "feed.duckdb"
@@ -49,12 +49,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--dir", type=Path, default=Path("data/feed"), help="the feed's own folder")
     p.add_argument("--tests", action="store_true", help="run the data tests every day too")
     p.add_argument("--select", nargs="*", default=[], help="dbt --select (default: everything)")
-    p.add_argument(
-        "--replay",
-        action="store_true",
-        help="cut one extract as of --end-date into days by REC_UPDT_TS instead of running "
-        "the generator every day (fast; each row lands once, on its last change's day)",
-    )
     args = p.parse_args(argv)
     if not 1 <= args.days <= 365:
         p.error(f"--days must be from 1 to 365, got {args.days}")
@@ -83,43 +77,18 @@ class Feed:
             (self.folder / name).unlink(missing_ok=True)
         self.landing.mkdir(parents=True)
 
-    def generate(self, day: date, since: date | None, out: Path | None = None) -> dict[str, int]:
+    def generate(self, day: date, since: date | None) -> dict[str, int]:
         """The day's files into landing/<day>/ (the changes since ``since``, or everything);
         rows written per table code."""
-        out = out or self.landing / day.isoformat()
+        out = self.landing / day.isoformat()
         extra = [] if since is None else ["--changes-since", since.isoformat()]
         command = [sys.executable, "-m", "generator", "--scale", self.args.scale]
         command += ["--seed", self.args.seed, "--end-date", day.isoformat(), "--quiet"]
         command += ["--out", str(out), *extra]
-        subprocess.run(command, check=True, cwd=ROOT)
+        if subprocess.run(command, check=False, cwd=ROOT).returncode != 0:
+            raise SystemExit(f"feed: ehp-generate refused or failed for {day} (see above)")
         tables = json.loads((out / "manifest.json").read_text())["tables"]
         return {code: t["rows"] for code, t in tables.items()}
-
-    def replay(self, day: date, since: date | None) -> dict[str, int]:
-        """The day's files cut from one extract as of the last day: the rows whose last
-        change fell on ``day`` (on or before it for the initial files); rows per table."""
-        source = self.folder / "extract"
-        if since is None:
-            shutil.rmtree(source, ignore_errors=True)
-            end = self.args.end_date
-            self.generate(end, None, source)
-        out = self.landing / day.isoformat()
-        out.mkdir(parents=True)
-        con = connect(source)
-        rows = {}
-        after = "" if since is None else f"and REC_UPDT_TS >= date '{day}'"
-        for table in TABLES.values():
-            target = (out / f"{table.file_stem}.csv").as_posix()
-            rows[table.code] = con.execute(
-                f"copy (select * from {table.code.lower()} where REC_UPDT_TS < "
-                f"date '{day + timedelta(days=1)}' {after} order by 1) to '{target}' "
-                "(header true)"
-            ).fetchone()[0]
-        con.close()
-        tables = {code: {"rows": n} for code, n in rows.items()}
-        manifest = {"tables": tables, "changes_since": since and since.isoformat()}
-        (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-        return rows
 
     def dbt(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -205,8 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     for offset in range(args.days + 1):
         t0 = time.perf_counter()
         day = first + timedelta(days=offset)
-        land = feed.replay if args.replay else feed.generate
-        rows = land(day, None if offset == 0 else day - timedelta(days=1))
+        rows = feed.generate(day, None if offset == 0 else day - timedelta(days=1))
         counts = feed.build(day)
         line = landed_line(day, rows, counts, time.perf_counter() - t0)
         print(("initial " if offset == 0 else "        ") + line, flush=True)

@@ -70,6 +70,10 @@ BAD_ARGS = [
     (["--changes-since", "2024-12-31"], "--changes-since must be before --end-date"),
     (["--changes-since", "2025-01-05"], "--changes-since must be before --end-date"),
     (["--changes-since", "2022-12-31"], "--changes-since must not be before --start-date"),
+    (
+        ["--changes-since", "2024-12-30", "--end-date", "2025-01-02"],
+        "--changes-since 2024-12-30 and --end-date 2025-01-02 must fall in the same simulated",
+    ),
     (["--changes-since", "2024-02-30"], "--changes-since must be a date as YYYY-MM-DD"),
     (["--changes-since", "last week"], "--changes-since"),
     (["--changes-since", "2024-06-01", "--defects", "light"], "--changes-since needs clean"),

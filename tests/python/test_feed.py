@@ -1,12 +1,9 @@
 """The daily feed (scripts/feed.py, docs/feed.md) proved against a full rebuild: after a few
-days of change files landed and built incrementally, every mart equals the marts built
-from scratch on the extract as of the last day, and every snapshot holds one version per
-change the feed landed (one per distinct REC_UPDT_TS of a row), its current versions the
-rows as of the last day.
-
-The feed here is `--replay`: the days cut from one extract by REC_UPDT_TS, so it runs on
-any generator. test_feed_generator.py runs the same checks on the generator's own change
-extracts (they need prefix-stable time)."""
+days of the generator's change extracts (`--changes-since D-1 --end-date D`) landed and
+built incrementally, every mart equals the marts built from scratch on the extract as of
+the last day, and every snapshot holds one version per change the generator made in the
+window (per row, one per distinct REC_UPDT_TS landed; some rows with several), exactly one
+of them current."""
 
 from __future__ import annotations
 
@@ -22,7 +19,7 @@ from helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
-DAYS = "4"  # five builds: the initial extract and four days of changes
+DAYS = "3"  # four builds: the initial extract and three days of changes
 SCALE = "0.01"  # the smallest hospital; it still has changes every day
 END = "2024-06-30"
 # snapshot -> (its key, the landing table whose versions it keeps)
@@ -33,6 +30,7 @@ SNAPSHOTS = {
     "snp_staff": ("staff_id", "ehp_stff"),
     "snp_supplies": ("supply_id", "ehp_sply"),
 }
+BILLS = ("snp_bill_balances", "bill_id")  # versions at the bill's or its payments' changes
 
 
 def run_feed(folder: Path, *extra: str) -> str:
@@ -145,41 +143,61 @@ def default_state() -> dict[str, tuple[int, int] | None]:
 
 
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory) -> tuple[Path, str]:
+def fed(tmp_path_factory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("feed")
     before = default_state()
-    out = run_feed(folder, "--replay")
+    out = run_feed(folder)
     assert default_state() == before, "the feed touched the default database or dataset"
     return folder, out
 
 
-def test_the_feed_prints_each_day_rows_landed_and_models_rebuilt(replayed):
-    folder, out = replayed
+def test_the_feed_prints_each_day_rows_landed_and_models_rebuilt(fed):
+    folder, out = fed
     days = [line for line in out.splitlines() if " landed " in line]
     assert len(days) == int(DAYS) + 1, out
-    assert days[0].startswith("initial ") and "2024-06-26" in days[0]
+    assert days[0].startswith("initial ") and "2024-06-27" in days[0]
     assert days[-1].split()[0] == END
     for line in days:
         assert " 0 rows" not in line and "rebuilt " in line and " 6 snapshots" in line, line
     assert sorted(p.name for p in (folder / "landing").iterdir())[-1] == END
 
 
-def test_every_mart_equals_a_full_rebuild_of_the_last_day(replayed, tmp_path):
-    folder, _ = replayed
-    full = full_rebuild(folder / "extract", tmp_path)
-    found = mart_differences(folder / "feed.duckdb", full)
+def test_every_mart_equals_a_full_rebuild_of_the_last_day(fed, tmp_path):
+    folder, _ = fed
+    extract = tmp_path / "asof"
+    command = [sys.executable, "-m", "generator", "--scale", SCALE, "--end-date", END]
+    res = subprocess.run(
+        [*command, "--out", str(extract), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert res.returncode == 0, res.stderr
+    found = mart_differences(folder / "feed.duckdb", full_rebuild(extract, tmp_path))
     wrong = {mart: counts for mart, counts in found.items() if counts[1] or counts[2]}
     assert not wrong, f"marts that differ (rows, only in the feed's, only in the full): {wrong}"
     assert found["fct_payments"][0] > 0 and found["fct_inventory_daily"][0] > 0
 
 
-def test_the_incremental_facts_were_built_incrementally(replayed):
-    folder, _ = replayed
+def test_the_incremental_facts_were_built_incrementally(fed):
+    folder, _ = fed
     log = (folder / "logs" / "dbt.log").read_text()
     for fact in ("fct_payments", "fct_inventory_daily"):
         assert f"OK created sql incremental model marts.{fact}" in log, fact
 
 
-def test_snapshots_hold_one_version_per_change_landed(replayed):
-    folder, _ = replayed
-    assert snapshot_problems(folder / "feed.duckdb") == []
+def test_snapshots_hold_one_version_per_change_the_generator_made(fed):
+    folder, _ = fed
+    database = folder / "feed.duckdb"
+    assert snapshot_problems(database) == []
+    con = duckdb.connect(str(database), read_only=True)
+    changed = {
+        snapshot: con.execute(
+            f"select count(*) from (select {key} from snapshots.{snapshot} "
+            "group by 1 having count(*) > 1)"
+        ).fetchone()[0]
+        for snapshot, key in [*((s, k) for s, (k, _) in SNAPSHOTS.items()), BILLS]
+    }
+    con.close()
+    assert sum(changed.values()) > 0, f"no row changed in the window: {changed}"
