@@ -57,7 +57,7 @@ def run_feed(folder: Path, *extra: str) -> str:
     return res.stdout
 
 
-def full_rebuild(extract: Path, folder: Path) -> Path:
+def full_rebuild(extract: Path, folder: Path, *select: str) -> Path:
     """The project built from scratch on ``extract`` with the DuckDB loader (no tests)."""
     database = folder / "full.duckdb"
     env = {
@@ -69,7 +69,7 @@ def full_rebuild(extract: Path, folder: Path) -> Path:
     }
     variables = json.dumps({"ehp_loader": "duckdb", "ehp_raw_path": str(extract)})
     res = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "run", "--vars", variables],
+        [str(Path(sys.executable).with_name("dbt")), "run", "--vars", variables, *select],
         capture_output=True,
         text=True,
         timeout=900,
@@ -162,18 +162,22 @@ def test_the_feed_prints_each_day_rows_landed_and_models_rebuilt(fed):
     assert sorted(p.name for p in (folder / "landing").iterdir())[-1] == END
 
 
-def test_every_mart_equals_a_full_rebuild_of_the_last_day(fed, tmp_path):
-    folder, _ = fed
-    extract = tmp_path / "asof"
-    command = [sys.executable, "-m", "generator", "--scale", SCALE, "--end-date", END]
+def extract_as_of(day: str, out: Path) -> Path:
+    command = [sys.executable, "-m", "generator", "--scale", SCALE, "--end-date", day]
     res = subprocess.run(
-        [*command, "--out", str(extract), "--quiet"],
+        [*command, "--out", str(out), "--quiet"],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=ROOT,
     )
     assert res.returncode == 0, res.stderr
+    return out
+
+
+def test_every_mart_equals_a_full_rebuild_of_the_last_day(fed, tmp_path):
+    folder, _ = fed
+    extract = extract_as_of(END, tmp_path / "asof")
     found = mart_differences(folder / "feed.duckdb", full_rebuild(extract, tmp_path))
     wrong = {mart: counts for mart, counts in found.items() if counts[1] or counts[2]}
     assert not wrong, f"marts that differ (rows, only in the feed's, only in the full): {wrong}"
@@ -201,3 +205,26 @@ def test_snapshots_hold_one_version_per_change_the_generator_made(fed):
     }
     con.close()
     assert sum(changed.values()) > 0, f"no row changed in the window: {changed}"
+
+
+def test_the_ar_balance_as_known_on_a_day_is_that_days_full_build(fed, tmp_path):
+    """docs/feed.md, exercise 2: the bill snapshot's versions valid at the end of the first
+    day of changes sum to the AR balance of a full build of the extract as of that day."""
+    folder, _ = fed
+    day = "2024-06-28"
+    full = full_rebuild(extract_as_of(day, tmp_path / "asof"), tmp_path, "--select", "+fct_bills")
+    want = (
+        duckdb.connect(str(full), read_only=True)
+        .execute("select sum(balance_amount), count(*) from marts.fct_bills")
+        .fetchone()
+    )
+    con = duckdb.connect(str(folder / "feed.duckdb"), read_only=True)
+    known = con.execute(
+        "select sum(balance_amount), count(*) from snapshots.snp_bill_balances "
+        f"where dbt_valid_from < date '{day}' + 1 "
+        f"and (dbt_valid_to is null or dbt_valid_to >= date '{day}' + 1)"
+    ).fetchone()
+    now = con.execute("select sum(balance_amount) from marts.fct_bills").fetchone()[0]
+    con.close()
+    assert known == want
+    assert now != want[0], "the balance never changed: the check proves nothing"
