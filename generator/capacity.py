@@ -72,7 +72,9 @@ def plan(
     icu_dept: int,
     ed_dept: int,
 ) -> Plan:
-    """Size beds, bays, clinic providers and nurses to the demand of every block."""
+    """Size beds, bays, clinic providers and nurses to the demand of every block over its
+    first ``days`` (the reference epochs: the hospital is the same whatever the run's
+    length, docs/engine.md "Time")."""
     window_end = days * DAY
     census = np.zeros((2, n_depts))
     wants = np.zeros(n_depts)
@@ -82,8 +84,8 @@ def plan(
         stay = np.maximum(stay, 0) / DAY / days
         np.add.at(census[0], d["bed_dept"][d["bed_cls"] == GENERAL], stay[d["bed_cls"] == GENERAL])
         census[1, icu_dept] += stay[d["bed_cls"] == ICU].sum()
-        ed_visits += len(d["ed_start"])
-        np.add.at(wants, d["clinic_dept"], 1)
+        ed_visits += int((d["ed_start"] < window_end).sum())
+        np.add.at(wants, d["clinic_dept"][d["clinic_day"] < days], 1)
     general = _beds_for(census[0], TARGET_OCCUPANCY[GENERAL])
     icu = max(1, round(census[1].sum() / TARGET_OCCUPANCY[ICU]))
     ed_per_year = ed_visits * 365.25 / days
@@ -93,7 +95,9 @@ def plan(
     ward_nurses = int(np.ceil(census[0].sum() / PATIENTS_PER_NURSE[GENERAL] * FTE_PER_POST))
     nurses = _beds_for(census[0], census[0].sum() / max(ward_nurses, 1)).astype(np.float64)
     nurses[icu_dept] = np.ceil(census[1].sum() / PATIENTS_PER_NURSE[ICU] * FTE_PER_POST)
-    ed_bays = max(1, round(ed_per_year / ED_VISITS_PER_BAY_YEAR))
+    # the nearest whole number of bays, one fewer where that would leave them under the
+    # data model's 1,000 visits a bay-year (a small ED: 2.6 bays' work is not 3 bays)
+    ed_bays = max(1, min(round(ed_per_year / ED_VISITS_PER_BAY_YEAR), int(ed_per_year // 1_020)))
     nurses[ed_dept] = np.ceil(ed_bays / 3 * FTE_PER_POST)
     ed_hours = ed_per_year / 365.25 / ED_PATIENTS_PER_PHYSICIAN_HOUR  # physician-hours a day
     ed_providers = max(int(FTE_PER_POST) + 1, int(np.ceil(ed_hours / 24 * FTE_PER_POST)))

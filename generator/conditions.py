@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from generator import reference
-from generator.core import Context
+from generator.core import REFERENCE_EPOCHS, Context, epoch_day
 
 
 @dataclass(frozen=True)
@@ -200,17 +200,34 @@ def _pick_code(
 def health_state(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, np.ndarray]:
     """The block's patients' chronic conditions: ``has`` (patient x condition), ``onset``
     (days from the window's start; NO_ONSET without the condition) and ``code`` (the
-    ICD-10-CM code the patient's record uses, bytes; empty without the condition)."""
+    ICD-10-CM code the patient's record uses, bytes; empty without the condition). Drawn
+    cohort by cohort (``people.patient_block``), each from its own stream, over the cohort's
+    reference window: the two years ending with its epoch (the first two for cohorts 0, 1)."""
+    cohort = state["cohort"]
+    parts = [
+        _cohort_health(
+            ctx, block, int(c), state["birth"][cohort == c], state["female"][cohort == c]
+        )
+        for c in np.unique(cohort)
+    ]
+    return {k: np.concatenate([p[k] for p in parts]) for k in ("has", "onset", "code")}
+
+
+def _cohort_health(
+    ctx: Context, block: int, c: int, birth_date: np.ndarray, female: np.ndarray
+) -> dict[str, np.ndarray]:
     sc = ctx.scenario
-    r = ctx.rng("HLTH", block)
-    birth = (state["birth"] - ctx.start).astype(np.int64)
-    female = np.asarray(state["female"], dtype=bool)
+    r = ctx.epoch_rng("HLTH", block, c)
+    w0 = epoch_day(ctx.opts.start, max(0, c - REFERENCE_EPOCHS + 1))
+    span = epoch_day(ctx.opts.start, max(c + 1, REFERENCE_EPOCHS)) - w0
+    birth = (birth_date - ctx.start).astype(np.int64) - w0  # days from the window's start
+    female = np.asarray(female, dtype=bool)
     n, nc = len(birth), len(CONDITIONS)
     age0 = -birth / 365.25
     band = np.searchsorted(AGE_BANDS, age0, side="right")
     # whole years with three days' margin, as visits count them (clinical.pick_codes)
     young = np.floor((-birth - 3) / 365.25).astype(np.int64)
-    old = np.floor((ctx.days + 3 - birth) / 365.25).astype(np.int64)
+    old = np.floor((span + 3 - birth) / 365.25).astype(np.int64)
     loading = np.array([np.sqrt(sc.chronic_cluster_correlation) if c.cluster else 0.0
                         for c in CONDITIONS])  # fmt: skip
     common = r.standard_normal(n)
@@ -229,8 +246,8 @@ def health_state(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, n
         code[:, c] = np.where(has[:, c], t["code"][p] if len(t["code"]) else b"", b"")
         back = np.clip(age0 - t["min_age"][p] if len(t["code"]) else 0, 0, ONSET_YEARS_BACK)
         before = -1 - np.floor(r.random(n) * back * 365.25).astype(np.int64)
-        inside = r.integers(0, ctx.days, n)
-        onset[:, c] = np.where(has[:, c], np.where(in_window[:, c], inside, before), NO_ONSET)
+        inside = r.integers(0, span, n)
+        onset[:, c] = np.where(has[:, c], w0 + np.where(in_window[:, c], inside, before), NO_ONSET)
     return {"has": has, "onset": onset, "code": code}
 
 

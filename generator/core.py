@@ -72,6 +72,12 @@ class Context:
         # history as it stood on the end date, the cut (generator/asof.py)
         self.epochs = max(REFERENCE_EPOCHS, epochs_covering(opts.start, opts.end))
         self.end = np.datetime64(epoch_start(opts.start, self.epochs), "D") - 1
+        # the first day of every epoch (days from the start), one past the simulated ones
+        # included: pass (a) draws each epoch's events from the epoch's own streams
+        self.epoch_days = np.array(
+            [epoch_day(opts.start, e) for e in range(self.epochs + 2)], dtype=np.int64
+        )
+        self.ref_days = epoch_day(opts.start, REFERENCE_EPOCHS)  # the reference epochs' days
         self.days = int((self.end - self.start).astype(int)) + 1
         self.start_ts = self.start.astype("datetime64[s]")
         # the last simulated second: nothing is stamped after it
@@ -90,6 +96,12 @@ class Context:
 
     def rng(self, name: str, block: int = 0) -> np.random.Generator:
         return rng.stream(self.seed, name, block)
+
+    def epoch_rng(self, name: str, block: int, *epochs: int) -> np.random.Generator:
+        """The stream of ``name`` for one block and one epoch (or one pair of epochs, e.g.
+        the epoch of an event and the cohort of its patient): the same whatever the run's
+        length, so the draws of the first epochs never depend on the later ones."""
+        return rng.stream(self.seed, "@".join([name, *map(str, epochs)]), block)
 
     def col(self, code: str, name: str) -> np.ndarray:
         """A master table's column as NumPy (strings as bytes, dates as datetime64)."""
@@ -123,6 +135,11 @@ def epoch_start(start: date, epoch: int) -> date:
         return start.replace(year=start.year + epoch)
     except ValueError:
         return start.replace(year=start.year + epoch, day=28)
+
+
+def epoch_day(start: date, epoch: int) -> int:
+    """The first day of ``epoch`` as days from ``start``."""
+    return (epoch_start(start, epoch) - start).days
 
 
 def epochs_covering(start: date, end: date) -> int:

@@ -119,7 +119,7 @@ def _capacity(ctx: Context, workers: int) -> None:
     demands = list(_in_order(lambda b: _demand(ctx, b), range(ctx.n_blocks), workers))
     codes = scheduling.dept_codes()
     ctx.capacity = capacity.plan(
-        demands, ctx.days, len(codes), codes.index("ICU"), codes.index("EMER")
+        demands, ctx.ref_days, len(codes), codes.index("ICU"), codes.index("EMER")
     )
     for _ in _master(ctx, MASTER_AFTER_DEMAND):
         pass

@@ -84,33 +84,45 @@ def _followed_in(r: np.random.Generator, pt: dict, p: np.ndarray, c: np.ndarray)
 
 
 def chronic_wants(
-    ctx, r: np.random.Generator, pt: dict, lo: np.ndarray, hi: int
+    ctx, block: int, pt: dict, rows: np.ndarray, epochs: tuple[int, int], span: tuple
 ) -> dict[str, np.ndarray]:
-    """The chronic follow-ups the block's patients want on days in [lo, hi) (``lo`` per
-    patient): patient, day wanted, department and condition (``reason``)."""
+    """The chronic follow-ups one cohort's patients (``rows``, cohort ``epochs[0]``) want in
+    epoch ``epochs[1]``: patient, day wanted, department and condition (``reason``). Who is
+    followed where, and the first visit, come from the cohort's stream; the visits whose
+    day by the cadence falls in the epoch are spread by noise from the (cohort, epoch)
+    stream, and only days in [lo, hi) (``span``, per patient of ``rows``) are kept."""
     sc = ctx.scenario
+    cohort, epoch = epochs
+    lo, hi = span
     health = pt["health"]
     cadence, _ = _cadence_table()
-    followed = health["has"] & (r.random(health["has"].shape) < sc.chronic_followup_share)
+    r = ctx.epoch_rng("CHRN", block, cohort)
+    has = health["has"][rows]
+    followed = has & (r.random(has.shape) < sc.chronic_followup_share)
     p, c = np.nonzero(followed)
-    dept = _followed_in(r, pt, p, c)
+    dept = _followed_in(r, pt, rows[p], c)
     p, c, dept = p[dept >= 0], c[dept >= 0], dept[dept >= 0]
-    onset = health["onset"][p, c]
+    onset = health["onset"][rows[p], c]
     start = np.maximum(onset, lo[p])
-    new = onset >= lo[p]  # begins inside the span: seen soon after the onset
+    new = onset >= lo[p]  # begins after registration: seen soon after the onset
     first = start + np.where(
         new,
         r.integers(0, ONSET_SEEN_WITHIN, len(p)),
         (r.random(len(p)) * cadence[c]).astype(np.int64),
     )
-    count = np.where(first < hi, (hi - 1 - first) // cadence[c] + 1, 0)
+    e0, e1 = ctx.epoch_days[epoch], ctx.epoch_days[epoch + 1]
+    k0 = np.maximum(0, -((first - e0) // cadence[c]))  # the first visit due in the epoch
+    count = np.maximum(np.maximum(0, -((first - e1) // cadence[c])) - k0, 0)
     pair = np.repeat(np.arange(len(p)), count)
-    k = np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
-    noise = r.normal(0, sc.chronic_followup_spread, len(pair)) * cadence[c][pair]
+    k = k0[pair] + np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    noise = ctx.epoch_rng("CHRN", block, cohort, epoch).normal(
+        0, sc.chronic_followup_spread, len(pair)
+    )
+    noise = noise * cadence[c][pair]
     day = first[pair] + k * cadence[c][pair] + np.where(k > 0, np.rint(noise), 0).astype(np.int64)
-    keep = (day >= lo[p][pair]) & (day < hi)
+    keep = (day >= lo[p][pair]) & (day < hi[p][pair])
     pair, day = pair[keep], day[keep]
-    return {"pat": p[pair], "want": day, "dept": dept[pair], "reason": c[pair]}
+    return {"pat": rows[p[pair]], "want": day, "dept": dept[pair], "reason": c[pair]}
 
 
 def acute_wants(
@@ -136,23 +148,6 @@ def acute_wants(
         "reason": np.where(injury, INJURY, INFECTION),
         "episode": e,
     }
-
-
-def with_followups(
-    ctx, r: np.random.Generator, pt: dict, ev: dict, dies: np.ndarray, base: dict, hi: int
-) -> dict[str, np.ndarray]:
-    """The wants of ``base`` (pat, want, dept, kind, episode) and after them the block's
-    chronic follow-ups (days up to ``hi``, exclusive) and emergency visits' follow-ups,
-    each with its ``reason`` (-1 for those of ``base``); all of kind 1 (a follow-up)."""
-    chronic = chronic_wants(ctx, r, pt, pt["e0"], hi)
-    acute = acute_wants(ctx, r, pt, ev, dies)
-    chronic["episode"] = np.full(len(chronic["pat"]), -1, np.int64)
-    base = {**base, "reason": np.full(len(base["pat"]), -1, np.int64)}
-    out = {k: np.concatenate([base[k], chronic[k], acute[k]]) for k in chronic}
-    out["kind"] = np.concatenate(
-        [base["kind"], np.ones(len(chronic["pat"]) + len(acute["pat"]), np.int64)]
-    )
-    return out
 
 
 def _rank_in_group(group: np.ndarray, order_key: np.ndarray) -> np.ndarray:

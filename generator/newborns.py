@@ -211,9 +211,10 @@ def _extend_patients(
         "reg_day": birth_day,
         "birth_day": birth_day,
         "age_start": -birth_day / 365.25,
-        "age_end": age_end,
         "female": female,
         "frail": np.ones(k),
+        "cohort": np.searchsorted(ctx.epoch_days, birth_day, side="right") - 1,
+        "leave": np.full(k, np.iinfo(np.int64).max // 4),
     }
     for key, v in more.items():
         pt[key] = np.concatenate([pt[key], v])

@@ -14,7 +14,16 @@ from faker.providers.person.en_US import Provider as FakerPerson
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, flag, keys
-from generator.core import Context, audit, closing_time, department_ids, largest_remainder
+from generator.core import (
+    BLOCK_PATIENTS,
+    REFERENCE_EPOCHS,
+    Context,
+    audit,
+    closing_time,
+    department_ids,
+    epoch_start,
+    largest_remainder,
+)
 from generator.identifiers import (
     fictional_phone,
     never_issued_ssn,
@@ -400,16 +409,94 @@ LANGUAGES = {
 }
 
 
-def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
-    sc = ctx.scenario
-    r = ctx.rng("PATN", block)
+# Patients arrive epoch by epoch (docs/engine.md, "Time"): the block's patients are cohorts,
+# one per simulated epoch, each drawn from its own streams. Cohort 0 holds the patients
+# registered before the start and those new in the first year, each later cohort the new
+# patients of its year, so the reference epochs hold the block's BLOCK_PATIENTS as before.
+# Patients also leave: they move away or take their care elsewhere (a day drawn at
+# registration, exponential), which the hospital never learns: they just stop coming. The
+# rate keeps the active population steady, as many leaving a year as registering.
+SSN_LIMIT = 1_000_000  # registered patients' indexes stay below (newborns.SSN_INDEX_BASE)
+
+
+def new_per_epoch(ctx: Context, n: int) -> int:
+    """New patients a year of a block of ``n`` patients."""
+    return round(n * (1 - ctx.scenario.registered_before_start) / REFERENCE_EPOCHS)
+
+
+def leave_rate(ctx: Context) -> float:
+    """Patients leaving a year per active patient: the new ones a year over those active at
+    the start, so the active population stays the same size."""
+    s = ctx.scenario.registered_before_start
+    return (1 - s) / (REFERENCE_EPOCHS * max(s, 0.05))
+
+
+def cohort_sizes(ctx: Context, block: int) -> np.ndarray:
+    """Patients of the block in each simulated epoch's cohort."""
     lo, hi = ctx.block_range(block)
-    n = hi - lo
-    index = np.arange(lo, hi)
+    new = new_per_epoch(ctx, hi - lo)
+    sizes = np.full(ctx.epochs, new, dtype=np.int64)
+    sizes[0] = hi - lo - new * (REFERENCE_EPOCHS - 1)
+    return sizes
+
+
+def cohort_index(ctx: Context, block: int, epoch: int) -> np.ndarray:
+    """The patient indexes of one cohort: the block's range for the reference epochs' cohorts
+    (as many as BLOCK_PATIENTS), then every block's later cohorts after all of those, epoch
+    by epoch; never dependent on the run's length."""
+    lo, hi = ctx.block_range(block)
+    new = new_per_epoch(ctx, hi - lo)
+    size = hi - lo - new * (REFERENCE_EPOCHS - 1) if epoch == 0 else new
+    if epoch < REFERENCE_EPOCHS:
+        first = lo + (0 if epoch == 0 else hi - lo - new * (REFERENCE_EPOCHS - epoch))
+    else:
+        full = new_per_epoch(ctx, BLOCK_PATIENTS)
+        last_lo, last_hi = ctx.block_range(ctx.n_blocks - 1)
+        per_epoch = full * (ctx.n_blocks - 1) + new_per_epoch(ctx, last_hi - last_lo)
+        first = ctx.n_patients + (epoch - REFERENCE_EPOCHS) * per_epoch + block * full
+    index = np.arange(first, first + size)
+    if len(index) and index[-1] >= SSN_LIMIT:
+        raise ValueError("too many patients for the identifiers: a shorter run or a smaller scale")
+    return index
+
+
+def _concat_columns(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    out = {}
+    for k, v in parts[0].items():
+        if isinstance(v, Masked):
+            out[k] = Masked(
+                np.concatenate([p[k].values for p in parts]),
+                np.concatenate([p[k].null for p in parts]),
+            )
+        else:
+            out[k] = np.concatenate([p[k] for p in parts])
+    return out
+
+
+def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any]:
+    """PATN of the block: its cohorts one after the other (rows and state arrays)."""
+    cols, info = [], []
+    for e, size in enumerate(cohort_sizes(ctx, block)):
+        c, i = _cohort(ctx, block, e, int(size))
+        cols.append(c)
+        info.append(i)
+    state.update({k: np.concatenate([i[k] for i in info]) for k in info[0]})
+    return _concat_columns(cols)
+
+
+def _cohort(ctx: Context, block: int, epoch: int, n: int) -> tuple[dict, dict]:
+    """One cohort's PATN columns and patient arrays, from the cohort's own stream."""
+    sc = ctx.scenario
+    r = ctx.epoch_rng("PATN", block, epoch)
+    index = cohort_index(ctx, block, epoch)
     female = r.random(n) < sc.female_share
-    age = _patient_age(ctx, r, n)
-    birth = ctx.end - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
-    registered = _registration_day(ctx, r, birth)
+    age = _patient_age(ctx, r, n)  # on the last day of the cohort's reference window
+    ref_end = np.datetime64(epoch_start(ctx.opts.start, max(epoch + 1, REFERENCE_EPOCHS)), "D")
+    birth = ref_end - 1 - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
+    lo, hi = ctx.block_range(block)
+    registered = _registration_day(
+        ctx, r, birth, epoch, n if epoch else new_per_epoch(ctx, hi - lo)
+    )
     first = first_names(r, female)
     middle = first_names(r, female)
     has_middle = r.random(n) < 0.7
@@ -432,16 +519,21 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
     # nobody has died yet: the clinical simulation of the block sets death dates
     death_null = np.ones(n, dtype=bool)
     created = at_time(r, registered, 7, 19)
-    state.update(
-        patient_index=index,
-        patient_id=keys("PT", index, 8, salt=5),
-        birth=birth,
-        registered=registered,
-        female=female,
-        age_end=age,
-    )
+    pid = keys("PT", index, 8, salt=5)
+    reg_day = np.maximum((registered - ctx.start).astype(np.int64), 0)
+    info = {
+        "patient_index": index,
+        "patient_id": pid,
+        "birth": birth,
+        "registered": registered,
+        "female": female,
+        "age_end": age,
+        "cohort": np.full(n, epoch, dtype=np.int64),
+        # the day the patient leaves (moves away): no visit is wanted after it
+        "leave_day": reg_day + (r.exponential(365.25 / leave_rate(ctx), n)).astype(np.int64),
+    }
     return {
-        "PATN_ID": state["patient_id"],
+        "PATN_ID": pid,
         "PATN_MRN": cat("M", digits(index, 8)),
         "PATN_FRST_NM": first,
         "PATN_MDL_NM": Masked(middle, ~has_middle),
@@ -467,9 +559,9 @@ def patient_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, 
         "PATN_DTH_DT": Masked(registered, death_null),
         "PATN_ACTV_FLG": flag(death_null),
         # the mother of a baby born in the hospital (generator/newborns.py); nobody else's
-        "PATN_MTHR_PATN_ID": Masked(state["patient_id"], np.ones(n, dtype=bool)),
+        "PATN_MTHR_PATN_ID": Masked(pid, np.ones(n, dtype=bool)),
         **audit(ctx, created),
-    }
+    }, info
 
 
 def _patient_age(ctx: Context, r: np.random.Generator, n: int) -> np.ndarray:
@@ -488,12 +580,18 @@ def _patient_age(ctx: Context, r: np.random.Generator, n: int) -> np.ndarray:
     )
 
 
-def _registration_day(ctx: Context, r: np.random.Generator, birth: np.ndarray) -> np.ndarray:
-    """Registered before the window (existing patients) or during it (new patients)."""
+def _registration_day(
+    ctx: Context, r: np.random.Generator, birth: np.ndarray, epoch: int, new: int
+) -> np.ndarray:
+    """Registered during the cohort's epoch (new patients) or, in cohort 0, before the start
+    (the patients the hospital already had: the first of the cohort, so that the MRNs follow
+    the registration order)."""
     n = len(birth)
-    before = r.random(n) < ctx.scenario.registered_before_start
+    before = np.arange(n) < n - new
+    lo = np.datetime64(epoch_start(ctx.opts.start, epoch), "D")
+    span = int((np.datetime64(epoch_start(ctx.opts.start, epoch + 1), "D") - lo).astype(int))
     reg_before = ctx.start - (r.random(n) * 365 * 12).astype(np.int64).astype("timedelta64[D]")
-    reg_during = ctx.start + (r.random(n) * ctx.days).astype(np.int64).astype("timedelta64[D]")
+    reg_during = lo + (r.random(n) * span).astype(np.int64).astype("timedelta64[D]")
     return np.maximum(np.where(before, reg_before, reg_during), birth)
 
 

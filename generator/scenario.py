@@ -100,8 +100,9 @@ class Scenario:
             "AB-": 0.6,
         }
     )
-    # share of patients already registered when the window opens
-    registered_before_start: float = rate(0.65)
+    # share of the reference window's patients already registered when it opens; the others
+    # register over its two years, and as many patients a year leave (generator/people.py)
+    registered_before_start: float = rate(0.825)
     # --- allergies
     penicillin_allergy_rate: float = number(0.10, 0, 0.99)
     any_allergy_rate: float = rate(0.25)

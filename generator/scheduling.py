@@ -216,36 +216,57 @@ def group_prev_max(group: np.ndarray, value: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- acute care
 
 
-def _acute_episodes(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
+def _acute_episodes(ctx: Context, block: int, pt: dict[str, np.ndarray]) -> dict:
     """Emergency arrivals, observation stays and admissions of the block's patients, as
-    episodes (an ED visit and the inpatient stay it led to form one episode)."""
-    # one table of events: kind 0 ED, 1 observation, 2 direct admission
-    ed = _ed_arrivals(ctx, r, pt)
-    planned = _planned_admissions(ctx, r, pt)
-    ev = {key: np.concatenate([ed[key], planned[key]]) for key in ed}
-    ev = _stays(ctx, r, ev, pt)
-    re = _stays(ctx, r, _readmissions(ctx, r, ev, pt), pt)
-    ev = {key: np.concatenate([ev[key], re[key]]) for key in ev}
-    return _non_overlapping(ctx, ev)
+    episodes (an ED visit and the inpatient stay it led to form one episode). Epoch by epoch,
+    each from the epoch's own stream over the patients registered by its end, so an epoch's
+    episodes never depend on a later one; readmissions follow their stay's epoch."""
+    parts = []
+    for e in range(ctx.epochs):
+        r = ctx.epoch_rng("VIST", block, e)
+        ed = _ed_arrivals(ctx, r, pt, e)
+        planned = _planned_admissions(ctx, r, pt, e)
+        ev = {key: np.concatenate([ed[key], planned[key]]) for key in ed}
+        ev = _stays(ctx, r, ev, pt)
+        re = _stays(ctx, r, _readmissions(ctx, r, ev, pt), pt)
+        parts.append({key: np.concatenate([ev[key], re[key]]) for key in ev})
+    return _non_overlapping(ctx, {key: np.concatenate([p[key] for p in parts]) for key in parts[0]})
 
 
-def _ed_arrivals(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
-    """Emergency arrivals (some kept for observation): more for the very young, the old and
-    the frail, with a weekend dip, a winter bump and the scenario's hourly profile."""
+def active_span(ctx: Context, pt: dict, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the patients of the cohorts up to ``epoch`` (a prefix of the block's patients),
+    the first and last day (inclusive) of the epoch on which each is registered and has not
+    left yet (last < first: none)."""
+    n = int(pt["upto"][min(epoch, len(pt["upto"]) - 1)])  # the epoch after: all registered
+    lo = np.maximum(pt["e0"][:n], ctx.epoch_days[epoch])
+    hi = np.minimum(pt["leave"][:n], ctx.epoch_days[epoch + 1]) - 1
+    return lo, hi
+
+
+def _age_at_epoch_end(ctx: Context, pt: dict, epoch: int, n: int) -> np.ndarray:
+    return (ctx.epoch_days[epoch + 1] - 1 - pt["birth_day"][:n]) / 365.25
+
+
+def _ed_arrivals(ctx: Context, r: np.random.Generator, pt: dict, epoch: int) -> dict:
+    """Emergency arrivals in one epoch (some kept for observation): more for the very young,
+    the old and the frail, with a weekend dip, a winter bump and the scenario's hourly
+    profile."""
     sc = ctx.scenario
-    n, D = len(pt["e0"]), ctx.days
-    e0, age = pt["e0"], pt["age_end"]
-    years = (D - e0) / 365.25
-    doy = day_of_year(np.arange(D), ctx)
-    w_day = np.where(weekday(np.arange(D), ctx) >= 5, sc.ed_weekend_factor, 1.0)
+    lo, hi = active_span(ctx, pt, epoch)
+    n, first = len(lo), int(ctx.epoch_days[epoch])
+    years = np.maximum(hi + 1 - lo, 0) / 365.25
+    age = _age_at_epoch_end(ctx, pt, epoch, n)
+    days = np.arange(first, ctx.epoch_days[epoch + 1])
+    doy = day_of_year(days, ctx)
+    w_day = np.where(weekday(days, ctx) >= 5, sc.ed_weekend_factor, 1.0)
     w_day = w_day * (1 + sc.ed_winter_amplitude * np.cos(2 * np.pi * (doy - 15) / 365.25))
     age_ed = np.select(
         [age < 5, age < 18, age < 45, age < 65, age < 80], [1.3, 0.7, 1.0, 0.9, 1.2], 1.8
     )
-    n_ed = r.poisson(sc.ed_visits_per_patient_year * age_ed * pt["frail"] * years)
+    n_ed = r.poisson(sc.ed_visits_per_patient_year * age_ed * pt["frail"][:n] * years)
     ed_pat = np.repeat(np.arange(n), n_ed)
     m = len(ed_pat)
-    ed_day = sample_days(r, _day_cdf(w_day), e0[ed_pat], np.full(m, D - 1))
+    ed_day = first + sample_days(r, _day_cdf(w_day), lo[ed_pat] - first, hi[ed_pat] - first)
     hours = np.asarray(sc.ed_hourly_profile, dtype=np.float64)
     hour = np.minimum(
         np.searchsorted(np.cumsum(hours) / hours.sum(), r.random(m), side="right"), 23
@@ -263,22 +284,24 @@ def _ed_arrivals(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]
     }
 
 
-def _planned_admissions(ctx: Context, r: np.random.Generator, pt: dict[str, np.ndarray]) -> dict:
-    """Elective / direct admissions (more with age and frailty, on weekdays) and births;
-    each patient's elective admissions first, then their births."""
+def _planned_admissions(ctx: Context, r: np.random.Generator, pt: dict, epoch: int) -> dict:
+    """Elective / direct admissions in one epoch (more with age and frailty, on weekdays)
+    and births; each patient's elective admissions first, then their births."""
     sc = ctx.scenario
-    n, D = len(pt["e0"]), ctx.days
-    e0, age, female = pt["e0"], pt["age_end"], pt["female"]
-    years = (D - e0) / 365.25
+    lo, hi = active_span(ctx, pt, epoch)
+    n = len(lo)
+    years = np.maximum(hi + 1 - lo, 0) / 365.25
+    age, female = _age_at_epoch_end(ctx, pt, epoch, n), pt["female"][:n]
     age_adm = np.select([age < 18, age < 45, age < 65, age < 80], [0.25, 0.6, 1.0, 2.0], 3.0)
-    n_el = r.poisson(sc.elective_admissions_per_patient_year * age_adm * pt["frail"] * years)
+    n_el = r.poisson(sc.elective_admissions_per_patient_year * age_adm * pt["frail"][:n] * years)
     fertile = female & (age >= 16) & (age <= 46)
     n_birth = np.where(fertile, r.poisson(sc.births_per_woman_year_15_44 * years), 0)
     el_pat = np.repeat(np.arange(n), n_el + n_birth)
     first_of_patient = np.cumsum(n_el + n_birth) - (n_el + n_birth)
     birth_flag = np.arange(len(el_pat)) - first_of_patient[el_pat] >= n_el[el_pat]
     k = len(el_pat)
-    el_day = to_weekday(e0[el_pat] + (r.random(k) * (D - e0[el_pat])).astype(np.int64), ctx)
+    span = hi[el_pat] + 1 - lo[el_pat]
+    el_day = to_weekday(lo[el_pat] + (r.random(k) * span).astype(np.int64), ctx)
     el_time = np.where(birth_flag, r.integers(0, DAY, k), r.integers(6 * HOUR, 10 * HOUR, k))
     src_el = np.where(
         birth_flag,
@@ -422,35 +445,40 @@ def _los_by_age_and_acuity(
 # ----------------------------------------------------------------------------- the block
 
 
-def _patients(ctx: Context, r: np.random.Generator, state: dict[str, Any]) -> dict:
+def _patients(ctx: Context, block: int, state: dict[str, Any]) -> dict:
     reg_day = (state["registered"] - ctx.start).astype(np.int64)
     birth_day = (state["birth"] - ctx.start).astype(np.int64)
-    n = len(reg_day)
+    cohort = state["cohort"]
+    sizes = np.bincount(cohort, minlength=ctx.epochs)
+    frail = [ctx.epoch_rng("FRAIL", block, c).gamma(0.8, 1 / 0.8, k) for c, k in enumerate(sizes)]
     return {
         "e0": np.maximum(reg_day, 0),
         "reg_day": reg_day,
         "birth_day": birth_day,
         "age_start": -birth_day / 365.25,
-        "age_end": state["age_end"],
         "female": state["female"],
-        "frail": r.gamma(0.8, 1 / 0.8, n),
+        "frail": np.concatenate(frail),
         "health": state["health"],
+        "cohort": cohort,
+        "leave": state["leave_day"],
+        "upto": np.cumsum(sizes),  # patients of the cohorts up to each epoch's
     }
 
 
 def demand(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, np.ndarray]:
     """Pass (a): the block's acute episodes, deaths and wanted appointments, kept in
-    ``state["demand"]``; returns what they ask of the hospital's shared capacity."""
+    ``state["demand"]``; returns what they ask of the hospital's shared capacity. Every
+    draw comes from a stream of its epoch (``Context.epoch_rng``): the demand created before
+    an epoch starts is the same whatever the run's length (docs/engine.md, "Time")."""
     check_key_space(ctx)
-    r = ctx.rng("APPT", block)
-    rv = ctx.rng("VIST", block)
-    pt = _patients(ctx, rv, state)
-    ev = _acute_episodes(ctx, rv, pt)
-    ev, death, dies = _deaths(ctx, rv, ev, pt)
-    wants = _appointment_wants(ctx, r, pt, ev, dies)
+    pt = _patients(ctx, block, state)
+    ev = _acute_episodes(ctx, block, pt)
+    ev, death, dies = _deaths(ctx, block, ev, pt)
+    wants = _appointment_wants(ctx, block, pt, ev, dies)
     state["demand"] = {
-        "r": r,
-        "rv": rv,
+        # pass (c)'s own streams (not yet epoch-keyed: docs/engine.md, "Time")
+        "r": ctx.rng("APPT", block),
+        "rv": ctx.rng("VIST", block),
         "pt": pt,
         "ev": ev,
         "death": death,
@@ -460,17 +488,28 @@ def demand(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, np.ndar
     return _requests(ctx, ev, dies, wants)
 
 
-def _deaths(ctx: Context, rv: np.random.Generator, ev: dict, pt: dict) -> tuple:
+def epoch_of(ctx: Context, day: np.ndarray) -> np.ndarray:
+    """The epoch of each day (days from the start)."""
+    return np.searchsorted(ctx.epoch_days, np.asarray(day, dtype=np.int64), side="right") - 1
+
+
+def _deaths(ctx: Context, block: int, ev: dict, pt: dict) -> tuple:
     """Some inpatient stays end in death (disposition ``EXPD``); nothing of the patient's
-    after it is kept. Returns the episodes kept, each patient's death time (int64 max when
-    alive) and which episodes end in death."""
-    window_end = ctx.days * DAY - 1
+    after it is kept. The draw of each episode comes from the stream of its arrival's epoch,
+    and does not look at the window's end (a death after it is not recorded: pass (c)).
+    Returns the episodes kept, each patient's death time (int64 max when alive) and which
+    episodes end in death."""
     age_at = pt["age_start"][ev["pat"]] + ev["arrive"] / (DAY * 365.25)
     p_die = ctx.scenario.inpatient_mortality * np.select(
         [age_at < 45, age_at < 65, age_at < 80], [0.2, 0.8, 2.0], 4.0
     )
     p_die = p_die * np.where(ev["icu"], 6.0, 1.0)
-    dies = ev["admitted"] & (ev["disch"] <= window_end) & (rv.random(len(p_die)) < p_die)
+    epoch = epoch_of(ctx, ev["arrive"] // DAY)
+    u = np.ones(len(p_die))
+    for e in range(ctx.epochs):
+        rows = np.flatnonzero(epoch == e)
+        u[rows] = ctx.epoch_rng("DEATH", block, e).random(len(rows))
+    dies = ev["admitted"] & (u < p_die)
     death = np.full(len(pt["e0"]), np.iinfo(np.int64).max)
     np.minimum.at(death, ev["pat"][dies], ev["disch"][dies])
     ev = {k: v[ev["arrive"] < death[ev["pat"]]] for k, v in ev.items()}
@@ -541,11 +580,15 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     d = state["demand"]
     alloc = state["allocation"]
     r, rv, pt = d["r"], d["rv"], d["pt"]
-    ev = _apply_beds(ctx, d["ev"], d["dies"], alloc)
-    vis = _acute_visits(ctx, rv, ev, d["dies"])
+    # a death after the window's end has not happened yet
+    window_end = ctx.days * DAY - 1
+    dies = d["dies"] & (d["ev"]["disch"] <= window_end)
+    death = np.where(d["death"] <= window_end, d["death"], np.iinfo(np.int64).max)
+    ev = _apply_beds(ctx, d["ev"], dies, alloc)
+    vis = _acute_visits(ctx, rv, ev, dies)
     born = newborns.register(ctx, block, state, ev)  # the babies of the block's deliveries
     vis = {k: np.concatenate([v, born["visits"][k]]) for k, v in vis.items()}
-    appt = _book_appointments(ctx, r, pt, d["wants"], alloc, d["death"])
+    appt = _book_appointments(ctx, r, pt, d["wants"], alloc, death)
     appt = _keep_out_of_stays(ctx, r, appt, ev)
     vis = _all_visits(ctx, r, vis, appt)
     att = _attendings(ctx, rv, vis, appt)
@@ -555,8 +598,8 @@ def schedule_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str,
     prim = _followups_share_the_stay_code(vis, appt, pt, prim)
     prim = followups.share_the_ed_code(rv, vis, appt, pt, prim)
     prim = newborns.birth_visits(state, vis, prim, born)
-    alive = np.full(len(state["patient_id"]) - len(d["death"]), np.iinfo(np.int64).max)
-    _record_deaths(ctx, block, state, np.concatenate([d["death"], alive]))
+    alive = np.full(len(state["patient_id"]) - len(death), np.iinfo(np.int64).max)
+    _record_deaths(ctx, block, state, np.concatenate([death, alive]))
     _visit_columns(ctx, block, state, vis, appt, att, disp, prim)
     return _appointment_columns(ctx, r, state, appt)
 
@@ -1001,63 +1044,120 @@ def daily_volumes(
     }
 
 
-def _appointment_wants(
-    ctx: Context, r: np.random.Generator, pt: dict, ev: dict, dies: np.ndarray
-) -> dict:
+def _appointment_wants(ctx: Context, block: int, pt: dict, ev: dict, dies: np.ndarray) -> dict:
     """Pass (a) of the clinic: which patient wants which kind of appointment, in which
-    department, from which weekday on (follow-ups after inpatient discharges included)."""
-    sc = ctx.scenario
-    D = ctx.days
-    last_day = D - 1 + int(sc.future_booking_horizon_days)
-    n = len(pt["e0"])
-    e0, age, female = pt["e0"], pt["age_end"], pt["female"]
-    age_f = np.select([age < 5, age < 18, age < 45, age < 65], [1.6, 0.7, 0.75, 1.1], 1.6)
-    g = r.gamma(1.2, 1 / 1.2, n) * (0.6 + 0.4 * pt["frail"])
-    n_appt = r.poisson(sc.appointments_per_patient_year * age_f * g * (last_day + 1 - e0) / 365.25)
-    pat = np.repeat(np.arange(n), n_appt)
-    m = len(pat)
-    want = e0[pat] + (r.random(m) * (last_day + 1 - e0[pat])).astype(np.int64)
-    age_at = pt["age_start"][pat] + want / 365.25
-    dept = pick_dept(
-        r, reference.column("departments", "visit_weight", np.float64), female[pat], age_at
-    )
-    fu = (
-        np.flatnonzero(
-            ev["admitted"] & ~dies & (r.random(len(ev["pat"])) < sc.post_discharge_followup_rate)
-        )
-        if len(ev["pat"])
-        else np.zeros(0, int)
-    )
-    fu_dept = np.where(ev["dept"][fu] == dept_index("ICU"), dept_index("MEDS"), ev["dept"][fu])
-    fu_dept = np.where(fu_dept == dept_index("EMER"), dept_index("FMED"), fu_dept)
-    pat = np.concatenate([pat, ev["pat"][fu]])
-    want = np.concatenate([want, ev["disch"][fu] // DAY + r.integers(6, 16, len(fu))])
-    dept = np.concatenate([dept, fu_dept])
-    kind = np.concatenate([np.zeros(m, np.int64), np.ones(len(fu), np.int64)])
-    episode = np.concatenate([np.full(m, -1, np.int64), fu])  # a follow-up's stay
-    w = followups.with_followups(
-        ctx, r, pt, ev, dies, dict(pat=pat, want=want, dept=dept, kind=kind, episode=episode),
-        last_day + 1,
-    )  # fmt: skip
-    pat, want, dept, kind, episode = (w[k] for k in ("pat", "want", "dept", "kind", "episode"))
-    m = len(pat)
-    want = to_weekday(np.clip(want, e0[pat], last_day - 2), ctx)
-    typ = _appointment_types(ctx, r, dept, kind)
+    department, from which weekday on, epoch by epoch: each cohort's own wants (random and
+    chronic follow-ups) from the (epoch, cohort) stream, then the follow-ups of the epoch's
+    episodes from the epoch's. The epoch after the window is drawn too, for the patients
+    already registered, as far as bookings reach (the scenario's booking horizon)."""
+    last_day = ctx.days - 1 + int(ctx.scenario.future_booking_horizon_days)
+    ev_epoch = epoch_of(ctx, ev["arrive"] // DAY)
+    groups = []
+    for e in range(ctx.epochs + 1):
+        if ctx.epoch_days[e] > last_day:
+            break
+        for c in range(min(e, ctx.epochs - 1) + 1):
+            groups.append(_cohort_wants(ctx, block, pt, e, c))
+        if e < ctx.epochs:
+            groups.append(_episode_wants(ctx, block, pt, ev, dies, e, ev_epoch == e))
+    w = {k: np.concatenate([g[k] for g in groups]) for k in groups[0]}
+    keep = w["want"] <= last_day - 2
+    w = {k: v[keep] for k, v in w.items()}
+    w["want"] = to_weekday(np.maximum(w["want"], pt["e0"][w["pat"]]), ctx)
+    return w
+
+
+CLINIC_WAIT_DAYS = 60  # days after the wanted one an appointment may be given, at most
+
+
+def _want_columns(ctx: Context, r: np.random.Generator, w: dict) -> dict:
+    """The wants ``w`` (pat, want, dept, kind, episode, reason) with their appointment type,
+    length, latest day and priority."""
+    m = len(w["pat"])
+    typ = _appointment_types(ctx, r, w["dept"], w["kind"])
     dur = np.where((typ == 1) | (typ == 5), np.where(r.random(m) < 0.55, 15, 20), 20)
-    out = {
-        "pat": pat,
-        "want": want,
-        "last": np.full(m, last_day - 2 + 14, dtype=np.int64),
-        "dept": dept,
+    return {
+        "pat": w["pat"],
+        "want": w["want"],
+        "last": w["want"] + CLINIC_WAIT_DAYS,
+        "dept": w["dept"],
         "type": typ,
         "dur": dur,
         "prio": r.random(m),
-        "episode": episode,
+        "episode": w["episode"],
         "reason": w["reason"],
     }
-    chronic = w["pat"][(w["reason"] >= 0) & (w["reason"] < followups.INJURY)]
-    keep = followups.replace_random_followups(ctx, r, out, chronic, n)
+
+
+def _cohort_wants(ctx: Context, block: int, pt: dict, epoch: int, cohort: int) -> dict:
+    """One cohort's wanted appointments in one epoch: random ones (by age and the patient's
+    own propensity) and chronic follow-ups, each chronic follow-up replacing some of the
+    patient's random follow-ups (``followups.replace_random_followups``)."""
+    sc = ctx.scenario
+    r = ctx.epoch_rng("APPT", block, epoch, cohort)
+    n0 = int(pt["upto"][cohort - 1]) if cohort else 0
+    rows = np.arange(n0, int(pt["upto"][cohort]))
+    lo, hi = active_span(ctx, pt, epoch)
+    lo, hi = lo[rows], hi[rows]
+    age = _age_at_epoch_end(ctx, pt, epoch, len(hi) + n0)[rows]
+    age_f = np.select([age < 5, age < 18, age < 45, age < 65], [1.6, 0.7, 0.75, 1.1], 1.6)
+    own = ctx.epoch_rng("APPT", block, cohort).gamma(1.2, 1 / 1.2, len(rows))
+    g = own * (0.6 + 0.4 * pt["frail"][rows])
+    years = np.maximum(hi + 1 - lo, 0) / 365.25
+    n_appt = r.poisson(sc.appointments_per_patient_year * age_f * g * years)
+    k = np.repeat(np.arange(len(rows)), n_appt)
+    m = len(k)
+    want = lo[k] + (r.random(m) * (hi[k] + 1 - lo[k])).astype(np.int64)
+    pat = rows[k]
+    age_at = pt["age_start"][pat] + want / 365.25
+    dept = pick_dept(
+        r, reference.column("departments", "visit_weight", np.float64), pt["female"][pat], age_at
+    )
+    chronic = followups.chronic_wants(
+        ctx, block, pt, rows, (cohort, epoch), (pt["e0"][rows], pt["leave"][rows])
+    )
+    nc = len(chronic["pat"])
+    w = {
+        "pat": np.concatenate([pat, chronic["pat"]]),
+        "want": np.concatenate([want, chronic["want"]]),
+        "dept": np.concatenate([dept, chronic["dept"]]),
+        "kind": np.concatenate([np.zeros(m, np.int64), np.ones(nc, np.int64)]),
+        "episode": np.full(m + nc, -1, np.int64),
+        "reason": np.concatenate([np.full(m, -1, np.int64), chronic["reason"]]),
+    }
+    out = _want_columns(ctx, r, w)
+    keep = followups.replace_random_followups(ctx, r, out, chronic["pat"], len(hi) + n0)
     return {k: v[keep] for k, v in out.items()}
+
+
+def _episode_wants(
+    ctx: Context, block: int, pt: dict, ev: dict, dies: np.ndarray, epoch: int, mine: np.ndarray
+) -> dict:
+    """The follow-ups of the episodes arriving in one epoch (``mine``), from the epoch's
+    stream: a clinic visit after an inpatient discharge, in the stay's department (medicine
+    after intensive care), and the emergency visits' follow-ups (``followups.acute_wants``)."""
+    sc = ctx.scenario
+    r = ctx.epoch_rng("FLUP", block, epoch)
+    idx = np.flatnonzero(mine)
+    sub = {k: v[idx] for k, v in ev.items()}
+    fu = np.flatnonzero(
+        sub["admitted"] & ~dies[idx] & (r.random(len(idx)) < sc.post_discharge_followup_rate)
+    )
+    fu_dept = np.where(sub["dept"][fu] == dept_index("ICU"), dept_index("MEDS"), sub["dept"][fu])
+    fu_dept = np.where(fu_dept == dept_index("EMER"), dept_index("FMED"), fu_dept)
+    acute = followups.acute_wants(ctx, r, pt, sub, dies[idx])
+    na = len(acute["pat"])
+    w = {
+        "pat": np.concatenate([sub["pat"][fu], acute["pat"]]),
+        "want": np.concatenate(
+            [sub["disch"][fu] // DAY + r.integers(6, 16, len(fu)), acute["want"]]
+        ),
+        "dept": np.concatenate([fu_dept, acute["dept"]]),
+        "kind": np.ones(len(fu) + na, np.int64),
+        "episode": np.concatenate([idx[fu], idx[acute["episode"]]]),
+        "reason": np.concatenate([np.full(len(fu), -1, np.int64), acute["reason"]]),
+    }
+    return _want_columns(ctx, r, w)
 
 
 def _appointment_types(

@@ -184,6 +184,18 @@ def _patients(n: int, onset: int, condition: str, code: bytes, age: float):
     }
 
 
+def _chronic_wants(ctx: Context, block: int, pt: dict, hi: int) -> dict:
+    """The chronic follow-ups of cohort 0 (``pt``'s patients) wanted before day ``hi``, over
+    the epochs that reach it (each epoch's visits come from its own stream)."""
+    n = len(pt["e0"])
+    rows, span = np.arange(n), (pt["e0"], np.full(n, hi))
+    parts = [
+        followups.chronic_wants(ctx, block, pt, rows, (0, e), span)
+        for e in range(int(np.searchsorted(ctx.epoch_days, hi)))
+    ]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
 def test_chronic_wants_follow_the_cadence_from_the_onset_in_a_fitting_clinic():
     """The generator's wants for one condition: none before the onset, the first within two
     weeks of an onset inside the window, then one every cadence (the median gap within a
@@ -191,7 +203,7 @@ def test_chronic_wants_follow_the_cadence_from_the_onset_in_a_fitting_clinic():
     ctx = Context(Options(seed=1))
     n, onset, hi = 4000, 100, 731
     c, pt = _patients(n, onset, "heart failure", b"I50.9", 70.0)
-    w = followups.chronic_wants(ctx, np.random.default_rng(7), pt, pt["e0"], hi)
+    w = _chronic_wants(ctx, 7, pt, hi)
     share = len(np.unique(w["pat"])) / n
     assert abs(share - ctx.scenario.chronic_followup_share) < 0.05, share
     assert (w["reason"] == c).all() and (w["want"] >= onset).all() and (w["want"] < hi).all()
@@ -210,7 +222,7 @@ def test_children_are_followed_in_paediatrics_adults_never():
     ctx = Context(Options(seed=1))
     for age, allowed in ((9.0, {"PEDS"}), (40.0, {"PULM", "FMED"})):
         _, pt = _patients(2000, -30, "asthma", b"J45.909", age)
-        w = followups.chronic_wants(ctx, np.random.default_rng(3), pt, pt["e0"], 731)
+        w = _chronic_wants(ctx, 3, pt, 731)
         assert len(w["pat"]) > 0
         assert {d for d in np.unique(w["dept"]).tolist()} <= {dept_index(d) for d in allowed}
 
