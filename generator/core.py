@@ -92,6 +92,8 @@ class Context:
         self.capacity: Any = None
         self.allocation: list[dict[str, np.ndarray]] = []
         self.volumes: dict[str, np.ndarray] = {}  # daily clinical volume, for the roll-ups
+        # per STFF row, the planned post it holds (set with STFF: people.staff)
+        self.staff_post: np.ndarray = np.zeros(0, np.int64)
         self._np_cache: dict[tuple[str, str], np.ndarray] = {}
 
     def rng(self, name: str, block: int = 0) -> np.random.Generator:

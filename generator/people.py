@@ -216,12 +216,36 @@ def _split(ref: np.ndarray, total: int) -> np.ndarray:
 
 
 def staff(ctx: Context) -> dict[str, Any]:
-    r = ctx.rng("STFF")
-    dept_idx, role_idx = staff_plan(ctx)
+    """STFF: the planned posts' first holders (hired before the start), then, epoch by
+    epoch, the people hired to replace the leavers of that epoch (``_staff_rows``), each
+    batch's columns from its own stream; rows hired after the simulated time are left out."""
+    rows = _staff_rows(ctx, *staff_plan(ctx))
+    index = np.arange(len(rows["dept"]))
+    parts = []
+    for b in np.unique(rows["batch"]):
+        mine = rows["batch"] == b
+        r = ctx.rng("STFF") if b < 0 else ctx.epoch_rng("STFF", 0, int(b))
+        sub = {k: v[mine] for k, v in rows.items()}
+        parts.append(_staff_columns(ctx, r, sub, index[mine]))
+    cols = _concat_columns(parts)
+    kept = rows["hire"] <= ctx.end
+    # the post each row holds (clinic sessions follow the post: scheduling.clinic_providers)
+    ctx.staff_post = rows["post"][kept]
+    return {
+        k: Masked(v.values[kept], v.null[kept]) if isinstance(v, Masked) else v[kept]
+        for k, v in cols.items()
+    }
+
+
+def _staff_columns(
+    ctx: Context, r: np.random.Generator, rows: dict[str, np.ndarray], index: np.ndarray
+) -> dict[str, Any]:
+    """The STFF columns of some rows (``rows``: dept, role, hire, leaves, term)."""
+    dept_idx, role_idx, hire = rows["dept"], rows["role"], rows["hire"]
+    leaves, term_day = rows["leaves"], rows["term"]
     n = len(dept_idx)
     roles = np.array([k.upper() for k in ROLES], dtype="S")[role_idx]
     female = r.random(n) < np.where(np.isin(roles, [b"RN", b"NP"]), 0.86, 0.5)
-    hire, leaves, term_day = _staff_employment(ctx, r, dept_idx, role_idx)
     age_at_hire = 23 + r.gamma(2.0, 4.5, n)
     birth = hire - (age_at_hire * 365.25).astype(np.int64).astype("timedelta64[D]")
     lo = np.array([SALARY[k][0] for k in ROLES])[role_idx]
@@ -230,7 +254,6 @@ def staff(ctx: Context) -> dict[str, Any]:
     dept_codes = reference.column("departments", "code").astype(str)[dept_idx]
     specialty = _staff_specialty(r, roles, dept_idx, dept_codes)
     no_specialty = (roles == b"ADMN") | (specialty == b"")
-    index = np.arange(n)
     npi_holder = np.isin(roles, NPI_ROLES)
     licensed = np.isin(roles, LICENSED_ROLES)
     first = first_names(r, female)
@@ -270,29 +293,62 @@ def staff(ctx: Context) -> dict[str, Any]:
     }
 
 
-def _staff_employment(
-    ctx: Context, r: np.random.Generator, dept_idx: np.ndarray, role_idx: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(hire day, leaves in the window, termination day) of each employee."""
+REPLACED_WITHIN = (60, 241)  # days from a leaver's last day to the replacement's hire, [lo, hi)
+
+
+def _staff_rows(ctx: Context, dept_idx: np.ndarray, role_idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Who holds each planned post over time. The first holders were hired before the start;
+    the first of each (department, role) group is a long-serving anchor who never leaves, so
+    every group has somebody employed throughout. In each epoch, every other employee leaves
+    at the scenario's ``annual_turnover`` (from the epoch's stream, on a day of the epoch at
+    least a month after the hire) and is replaced by a new row, hired two to eight months
+    later (the time a hospital takes to fill a post): rows of epoch e depend on nothing
+    later."""
     n = len(dept_idx)
-    # the first employee of each (department, role) group is a long-serving anchor, so every
-    # group has somebody employed throughout the window
+    r = ctx.rng("STFF-hire")
     group = dept_idx * 100 + role_idx
-    anchor = np.r_[True, group[1:] != group[:-1]]
+    anchor = np.r_[True, group[1:] != group[:-1]] if n else np.zeros(0, bool)
     tenure_years = np.where(anchor, 3 + r.exponential(8, n), r.exponential(7, n))
-    hire = ctx.start - (tenure_years * 365.25).astype(np.int64).astype("timedelta64[D]")
-    # some are hired during the window (replacing leavers)
-    hired_in = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
-    hire = np.where(
-        hired_in,
-        ctx.start + (r.random(n) * ctx.days * 0.9).astype(np.int64).astype("timedelta64[D]"),
-        hire,
-    )
-    leaves = (~anchor) & (r.random(n) < ctx.scenario.annual_turnover * ctx.days / 365)
-    # leavers go on a day of the window, at least a month after they were hired
-    term_day = days_between(r, np.maximum(hire + 30, ctx.start), np.full(n, ctx.end))
-    leaves &= term_day <= ctx.end
-    return hire, leaves, term_day
+    rows = {
+        "dept": dept_idx,
+        "role": role_idx,
+        "post": np.arange(n),
+        "anchor": anchor,
+        "batch": np.full(n, -1, np.int64),
+        "hire": ctx.start - (tenure_years * 365.25).astype(np.int64).astype("timedelta64[D]"),
+        "term": np.full(n, np.datetime64("2999-12-31"), "datetime64[D]"),
+        "leaves": np.zeros(n, bool),
+    }
+    for e in range(ctx.epochs):
+        rows = _epoch_leavers(ctx, rows, e)
+    return rows
+
+
+def _epoch_leavers(ctx: Context, rows: dict[str, np.ndarray], e: int) -> dict[str, np.ndarray]:
+    """Epoch ``e``'s leavers among ``rows``, and their replacements appended."""
+    r = ctx.epoch_rng("STFF-leave", 0, e)
+    m = len(rows["dept"])
+    first = np.datetime64(epoch_start(ctx.opts.start, e), "D")
+    last = np.datetime64(epoch_start(ctx.opts.start, e + 1), "D") - 1
+    u, when = r.random(m), r.random(m)
+    lo = np.maximum(rows["hire"] + 30, first)
+    span = np.maximum((last - lo).astype(np.int64) + 1, 0)
+    term = lo + (when * span).astype(np.int64).astype("timedelta64[D]")
+    go = ~rows["anchor"] & ~rows["leaves"] & (u < ctx.scenario.annual_turnover) & (span > 0)
+    rows = {**rows, "leaves": rows["leaves"] | go, "term": np.where(go, term, rows["term"])}
+    k = np.flatnonzero(go)
+    gap = r.integers(*REPLACED_WITHIN, m)[k].astype("timedelta64[D]")
+    new = {
+        "dept": rows["dept"][k],
+        "role": rows["role"][k],
+        "post": rows["post"][k],
+        "anchor": np.zeros(len(k), bool),
+        "batch": np.full(len(k), e, np.int64),
+        "hire": term[k] + gap,
+        "term": np.full(len(k), np.datetime64("2999-12-31"), "datetime64[D]"),
+        "leaves": np.zeros(len(k), bool),
+    }
+    return {key: np.concatenate([rows[key], new[key]]) for key in rows}
 
 
 def _staff_specialty(

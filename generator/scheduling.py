@@ -101,13 +101,16 @@ def clinic_providers(ctx: Context) -> capacity.Providers:
     for pass (b)."""
     staff = staff_index(ctx)
     plan = ctx.capacity
-    rows = np.flatnonzero(np.isin(staff.role, PROVIDER_ROLES))
-    # the first providers of a department (in staff order) hold its clinic; a department
-    # that keeps more (one of each role it has) gives the others other work
-    rank = _rank_in_group(staff.dept[rows])
-    rows = rows[rank < plan.clinic_providers[staff.dept[rows]]]
+    post = ctx.staff_post  # the planned post each STFF row holds (people.staff)
+    first = np.flatnonzero(np.isin(staff.role, PROVIDER_ROLES) & (post == np.arange(len(post))))
+    # the first providers' posts of a department (in staff order) hold its clinic, whoever
+    # holds the post at the time; a department that keeps more (one of each role it has)
+    # gives the others other work
+    rank = _rank_in_group(staff.dept[first])
+    clinic = first[rank < plan.clinic_providers[staff.dept[first]]]
+    rows = np.flatnonzero(np.isin(post, clinic))
     dept = staff.dept[rows]
-    count = np.bincount(dept, minlength=len(plan.clinic_providers))
+    count = np.bincount(staff.dept[clinic], minlength=len(plan.clinic_providers))
     each = capacity.sessions_per_provider(plan.clinic_sessions, count)
     return capacity.Providers(
         staff=rows,

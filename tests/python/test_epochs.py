@@ -6,12 +6,15 @@ hospital is sized the same."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from generator import capacity, engine, scheduling
+from generator import asof, capacity, columns, engine, people, registry, scheduling
 from generator.core import DAY, REFERENCE_EPOCHS, Context, Options
 
 SCALE = 0.3  # two blocks, the second one short
@@ -114,3 +117,35 @@ def test_the_active_population_stays_steady_over_ten_years() -> None:
         per_year += np.bincount(scheduling.epoch_of(ctx, ev["arrive"] // DAY), minlength=ctx.epochs)
     assert ctx.epochs == 10
     assert 0.85 < per_year[-1] / per_year[0] < 1.15, per_year
+
+
+def _staff(end: date) -> tuple[Context, pa.Table]:
+    ctx = Context(Options(scale=0.5, seed=4, end=end))
+    demands = [engine._demand(ctx, b) for b in range(ctx.n_blocks)]
+    codes = scheduling.dept_codes()
+    ctx.capacity = capacity.plan(
+        demands, ctx.ref_days, len(codes), codes.index("ICU"), codes.index("EMER")
+    )
+    ctx.master["STFF"] = columns.build(registry.TABLES["STFF"], people.staff(ctx))
+    return ctx, ctx.master["STFF"]
+
+
+def test_the_staff_of_the_first_two_epochs_are_the_same_in_a_longer_run() -> None:
+    """STFF of a 4-epoch run as it stood at the end of epoch 1 is the 2-epoch run's STFF:
+    the same people, hires, leavers and replacements; later leavers are still employed."""
+    ctx2, two = _staff(date(2024, 12, 31))
+    ctx4, four = _staff(date(2026, 12, 31))
+    assert four.num_rows > two.num_rows  # the later epochs' replacements
+    assert (
+        pc.sum(pc.equal(four["STFF_STS_CD"], "TERM")).as_py()
+        > pc.sum(pc.equal(two["STFF_STS_CD"], "TERM")).as_py()
+    )
+    as_of = SimpleNamespace(cut=ctx2.cut, end=ctx4.end, cut_ts=ctx2.cut_ts)
+    assert asof.cut(as_of, "STFF", four).equals(two)
+    # the clinic posts: the same people hold them (the later ones appended)
+    ctx4.capacity = ctx2.capacity
+    p2, p4 = scheduling.clinic_providers(ctx2), scheduling.clinic_providers(ctx4)
+    n = len(p2.staff)
+    np.testing.assert_array_equal(p4.staff[:n], p2.staff)
+    np.testing.assert_array_equal(p4.sessions[:n], p2.sessions)
+    np.testing.assert_array_equal(p4.hire[:n], p2.hire)
