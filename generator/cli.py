@@ -137,6 +137,7 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         validate.check_changes(args.changes_since, args.start_date, args.end_date)
         validate.check_parts(args.parts, args.part, args.format)
         scenario = _scenario(args.scenario)
+        validate.check_patients(args.scale, args.start_date, args.end_date, scenario)
         dirty = _defects(args.defects, args.format)
         if dirty is not None and args.changes_since is not None:
             raise validate.InputError("--changes-since needs clean data: drop --defects")

@@ -15,8 +15,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from generator.core import REFERENCE_EPOCHS, epochs_covering
+from generator import people
+from generator.core import REFERENCE_EPOCHS, Context, Options, epochs_covering
 from generator.folder import foreign_entries
+from generator.scenario import Scenario
 
 SCALE_MIN = 0.01  # 100 patients: fewer can leave a block without any visit
 SCALE_MAX = 100.0  # 1,000,000 patients, about 23 GB of CSV
@@ -129,6 +131,20 @@ def check_window(start: date, end: date) -> None:
             f"--start-date to --end-date must span {WINDOW_MIN_DAYS} to {WINDOW_MAX_DAYS} "
             f"days, got {days} ({start} to {end})"
         )
+
+
+def check_patients(scale_: float, start: date, end: date, scenario: Scenario) -> None:
+    """A run longer than the reference epochs registers new patients every year; their
+    indexes must stay below the identifiers' limit (``people.SSN_LIMIT``)."""
+    ctx = Context(Options(scale=scale_, start=start, end=end, scenario=scenario))
+    try:
+        people.cohort_index(ctx, ctx.n_blocks - 1, ctx.epochs - 1)
+    except ValueError:
+        raise InputError(
+            f"--scale {scale_:g} from {start} to {end} registers more than "
+            f"{people.SSN_LIMIT:,} patients, the identifiers' limit: choose a shorter window "
+            "or a smaller scale"
+        ) from None
 
 
 def check_changes(since: date | None, start: date, end: date) -> None:

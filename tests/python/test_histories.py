@@ -2,7 +2,7 @@
 histories"): chronic conditions drawn per patient at the scenario's prevalence, clustered,
 carried by the patient's later visits, and medicines given only with an indication.
 
-The figures are computed from the raw files of extracts generated at scale 0.5 for two
+The figures are computed from the raw files of extracts generated at scale 1 for two
 seeds other than the default, as an analyst would (DuckDB over the CSV files); the health
 state itself is checked on the generator's arrays for the clustering and the onset."""
 
@@ -29,7 +29,7 @@ ANTIDIABETICS = ("BIGUANIDE", "INSULIN")
 @pytest.fixture(scope="module", params=SEEDS)
 def con(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"histories-{request.param}") / "seeds"
-    generate(Options(scale=0.5, seed=request.param, out=out, workers=2))
+    generate(Options(scale=1, seed=request.param, out=out, workers=2))
     c = connect(out)
     c.execute("""
         create view dx as

@@ -132,11 +132,12 @@ D1, D2, CUT = "2024-06-30", "2024-12-31", "2024-06-30 23:59:59"
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
-    """(as of D1, as of D2) for seed 3: each table as {key: row}."""
+    """(as of D1, as of D2) for seed 12 (one whose small staff has a leaver after D1): each
+    table as {key: row}."""
     tmp = tmp_path_factory.getbasetemp() / "prefix"
     out = []
     for end in (D1, D2):
-        folder = _extract(tmp, 3, end)
+        folder = _extract(tmp, 12, end)
         out.append(
             {
                 code: _by_key(_read(folder, code), spec.primary_key)
