@@ -1,7 +1,7 @@
 """Pass (a) drawn epoch by epoch (docs/engine.md, "Time"): a run simulating more epochs has,
 for everything created before the third epoch starts, exactly the two-epoch run's demand,
-array for array (patients, episodes, deaths, wanted appointments, requests), and the
-hospital is sized the same."""
+array for array (patients and their PATN rows, episodes, deaths, wanted appointments,
+requests), and the hospital and its staff are the same."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pytest
 
 from generator import asof, capacity, columns, engine, people, registry, scheduling
+from generator.columns import Masked
 from generator.core import DAY, REFERENCE_EPOCHS, Context, Options
 
 SCALE = 0.3  # two blocks, the second one short
@@ -24,7 +25,7 @@ def _demand(seed: int, end: date, block: int) -> tuple[Context, dict[str, Any], 
     ctx = Context(Options(scale=SCALE, seed=seed, end=end))
     state: dict[str, Any] = {"columns": {}}
     req = engine._demand(ctx, block, state)
-    return ctx, state["demand"], req
+    return ctx, {**state["demand"], "PATN": state["columns"]["PATN"]}, req
 
 
 def _kept(mask: np.ndarray) -> np.ndarray:
@@ -41,6 +42,9 @@ def _restricted(ctx: Context, d: dict, req: dict) -> dict[str, np.ndarray]:
     pt, ev, w = d["pt"], d["ev"], d["wants"]
     n = int(pt["upto"][REFERENCE_EPOCHS - 1])
     out = {f"pt.{k}": v[:n] for k, v in pt.items() if k not in ("health", "upto")}
+    for k, v in d["PATN"].items():  # the registered patients' rows (before any death)
+        out[f"PATN.{k}"] = v.values[:n] if isinstance(v, Masked) else v[:n]
+        out[f"PATN.{k}.null"] = v.null[:n] if isinstance(v, Masked) else np.zeros(0)
     out.update({f"health.{k}": v[:n] for k, v in pt["health"].items()})
     e = ev["arrive"] < t
     out.update({f"ev.{k}": v[e] for k, v in ev.items()})
