@@ -8,7 +8,8 @@ that change, with ``REC_UPDT_TS`` back at its creation. The change is the row's
 ``REC_UPDT_TS`` in the simulated history, so "after the cut" is one comparison.
 
 Tables whose rows change several times (bills as payments post, vendor invoices, equipment
-maintenance) compute their state as of the cut where they are drawn (``Context.cut``).
+maintenance, patients who move and die, supplies whose reorder settings are reviewed)
+compute their state as of the cut where they are drawn (``Context.cut``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from generator.core import Context
 # per table: the columns the row's one later change sets, and their value before it
 BEFORE_CHANGE: dict[str, dict[str, Any]] = {
     "STFF": {"STFF_TERM_DT": None, "STFF_STS_CD": "ACTV"},  # termination
-    "PATN": {"PATN_DTH_DT": None, "PATN_ACTV_FLG": "Y"},  # death
     "INSR": {"INSR_END_DT": None},  # the policy ended (a new plan, Medicare, death)
     "APPT": {"APPT_STS_CD": "SCHD", "APPT_CHKIN_TS": None, "APPT_CANC_TS": None},  # outcome
     "VIST": {"VIST_DSCH_TS": None, "VIST_DSCH_DISP_CD": None},  # discharge

@@ -41,6 +41,7 @@ from generator import (
     conditions,
     defects,
     facilities,
+    moves,
     newborns,
     people,
     pharmacy,
@@ -101,6 +102,7 @@ def block_steps() -> list[tuple[str, Step]]:
         ("TMMD", clinical.dose_block),
         ("INSR", people.close_policies_at_death),
         *billing.BILLING_STEPS,
+        ("PATN", moves.move_block),  # moves, and the row as of the end date (address, death)
     ]
 
 

@@ -103,6 +103,11 @@ class Scenario:
     # share of the reference window's patients already registered when it opens; the others
     # register over its two years, and as many patients a year leave (generator/people.py)
     registered_before_start: float = rate(0.825)
+    # share of patients who move house in a year (a baby moves with its mother): the Census
+    # Current Population Survey (CPS ASEC 2021) found 8.4 % of people aged 1 and over living
+    # in another home than a year before, 4.9 % of them in the same county; the new home is
+    # drawn from the catchment area (generator/moves.py)
+    patient_move_rate: float = number(0.084, 0, 0.5)
     # --- allergies
     penicillin_allergy_rate: float = number(0.10, 0, 0.99)
     any_allergy_rate: float = rate(0.25)
@@ -281,6 +286,10 @@ class Scenario:
     write_off_after_days: int = whole(120, 1, 730)
     # --- supply chain
     inventory_discrepancy_rate: float = rate(0.02)
+    # reorder review: on the first weekday of every quarter each item's reorder level and
+    # quantity are set again from its use over the last quarter when that use differs from
+    # the use its settings were sized for by more than this share (generator/supply_chain.py)
+    supply_review_threshold: float = number(0.25, 0.01, 10)
     vendor_payment_lateness_mean_days: float = number(4.0, -30, 90)
     vendor_payment_lateness_sd_days: float = number(9.0, 0, 60)
 
