@@ -27,8 +27,14 @@ from generator.engine import Options, generate
 # columns whose value may change after the row is created: the events of docs/engine.md
 MUTABLE = {
     "STFF": {"STFF_TERM_DT", "STFF_STS_CD"},
-    "PATN": {"PATN_DTH_DT", "PATN_ACTV_FLG", "PATN_ADDR_LN1", "PATN_CITY_NM", "PATN_ST_CD",
-             "PATN_ZIP_CD"},  # a death, a move
+    "PATN": {
+        "PATN_DTH_DT",
+        "PATN_ACTV_FLG",
+        "PATN_ADDR_LN1",
+        "PATN_CITY_NM",
+        "PATN_ST_CD",
+        "PATN_ZIP_CD",
+    },  # a death, a move
     "SPLY": {"SPLY_RORD_LVL_QTY", "SPLY_RORD_QTY"},  # a reorder review
     "INSR": {"INSR_END_DT"},
     "EQPM": {"EQPM_LAST_MNT_DT", "EQPM_NEXT_MNT_DT"},
