@@ -152,7 +152,8 @@ def _block(ctx: Context, block: int) -> dict[str, Chunk]:
 
 
 def _rollups(ctx: Context) -> Iterator[tuple[str, pa.Table]]:
-    """Hospital-wide tables driven by the daily clinical volume: inventory, then invoices."""
+    """Hospital-wide tables driven by the daily clinical volume: inventory, the supply
+    catalog as its reorder reviews left it, then invoices."""
     state: dict[str, Any] = {"activity": ctx.volumes}
     for code, step in supply_chain.ROLLUP_STEPS:
         yield code, columns.build(registry.TABLES[code], step(ctx, state))
@@ -225,8 +226,10 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
             progress(code, table.num_rows if whole else 0)
 
     try:
+        later = dict(supply_chain.ROLLUP_STEPS)  # SPLY: as of the end date, after the ledger
         for code, table in _master(ctx, MASTER_BEFORE_DEMAND):
-            write(code, table)
+            if code not in later:
+                write(code, table)
         _capacity(ctx, opts.workers)
         for code in MASTER_AFTER_DEMAND:
             write(code, ctx.master[code])

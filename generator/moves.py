@@ -3,10 +3,10 @@
 A registered patient moves at the scenario's ``patient_move_rate`` a year: a Poisson process
 over the simulated days after the registration day (so a few move twice), recorded by the
 registration desk between 08:00 and 20:00 of the move day, to a new address of the
-catchment area (most moves stay within the county: docs/realism.md). Nobody moves after
-their death. A household moves together: a baby born in the hospital lives with its mother,
-is registered at her address as of the birth and moves with her afterwards (same time,
-same new address); the extract has no other households (docs/data_model.md).
+catchment area (most moves stay within the county: docs/realism.md). Nobody moves on or
+after the day they die. A household moves together: a baby born in the hospital lives with
+its mother, is registered at her address as of the birth and moves with her afterwards
+(same time, same new address); the extract has no other households (docs/data_model.md).
 
 The PATN row shows its state as of the end date (``ctx.cut``, like a bill's status): the
 address after the last move by then, the death only once it happened, and ``REC_UPDT_TS``
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from generator.columns import Masked
-from generator.core import Context, to_ts
+from generator.core import DAY, Context, to_ts
 from generator.people import addresses, at_time
 
 ADDRESS = ("PATN_ADDR_LN1", "PATN_CITY_NM", "PATN_ST_CD", "PATN_ZIP_CD")
@@ -99,9 +99,10 @@ def move_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     mv = draw(ctx, block, state["registered"][:n0])
     death_s = np.asarray(state["patient_death_s"], np.int64)
     died = death_s != NEVER
-    death_ts = to_ts(ctx, np.where(died, death_s, 0))
-    alive_at = np.where(died, death_ts - np.timedelta64(1, "s"), ctx.end_ts)
-    keep = mv["at"] <= alive_at[mv["owner"]]  # nobody moves after their death
+    # nobody moves on or after the day they die: the last second a move may come
+    death_day = to_ts(ctx, np.where(died, death_s, 0) // DAY * DAY)
+    alive_at = np.where(died, death_day - np.timedelta64(1, "s"), ctx.end_ts)
+    keep = mv["at"] <= alive_at[mv["owner"]]
     mv = {k: v[keep] for k, v in mv.items()}
     created = np.asarray(cols["REC_CRTD_TS"], "datetime64[s]")
     limit = np.minimum(alive_at, ctx.cut_ts)

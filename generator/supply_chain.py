@@ -1,4 +1,8 @@
-"""Vendors and the supply catalog (daily inventory and vendor invoices come later)."""
+"""Vendors, the supply catalog, the daily inventory and vendor invoices.
+
+The catalog's reorder settings change at quarterly reviews (``Review``) run inside the daily
+stock ledger, so each day restocks by the settings in force that day; SPLY is written after
+the ledger, as of the end date (``reviewed_supplies``)."""
 
 from __future__ import annotations
 
@@ -8,19 +12,22 @@ import numpy as np
 
 from generator import reference
 from generator.columns import Masked, cat, choice, digits, keys
-from generator.core import MAX_EPOCHS, Context, audit
+from generator.core import MAX_EPOCHS, Context, audit, to_weekday
 from generator.identifiers import fictional_phone
 from generator.people import addresses, at_time, draw_names, employed_staff, first_names
 
-# expected daily volume of each usage driver at scale 1 (sizes reorder levels)
+# daily volume of each usage driver at scale 1 in the first quarter of the default window
+# (measured: scale 1 and 10, seed 42): the use the catalog's first reorder settings are
+# sized for; the quarterly reviews follow the use as the patient base grows (about half as
+# much again by the last quarter of the second year)
 DRIVER_DAILY_AT_SCALE_1 = {
-    "ED_VISIT": 23.0,
-    "OUTPATIENT_VISIT": 60.0,
-    "INPATIENT_DAY": 32.0,
-    "PROCEDURE": 140.0,
-    "SURGERY": 6.0,
-    "LAB_TEST": 90.0,
-    "ALL_VISITS": 90.0,
+    "ED_VISIT": 18.0,
+    "OUTPATIENT_VISIT": 42.0,
+    "INPATIENT_DAY": 22.0,
+    "PROCEDURE": 47.0,
+    "SURGERY": 1.4,
+    "LAB_TEST": 76.0,
+    "ALL_VISITS": 66.0,
 }
 INVN_DAYS = MAX_EPOCHS * 366  # key stride per supply: a count's key never depends on the end
 LEAD_DAYS = {"MSRG": (2, 6), "LAB": (4, 9), "PHRM": (1, 4)}
@@ -61,21 +68,33 @@ def vendors(ctx: Context) -> dict[str, Any]:
     }
 
 
+def sized_daily_use(ctx: Context) -> np.ndarray:
+    """The daily use of each supply that the first reorder settings are sized for: the
+    expected volume of its usage driver at the scale."""
+    rows = reference.rows("supply_catalog")
+    per_unit = np.array([float(x["usage_per_unit"]) for x in rows])
+    return per_unit * np.array([DRIVER_DAILY_AT_SCALE_1[x["driver"]] for x in rows]) * ctx.scale
+
+
+def reorder_settings(daily: np.ndarray, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(reorder level, reorder quantity) for a daily use: the level covers the lead time plus
+    two days with safety stock for day-to-day swings; the quantity two weeks of use."""
+    cover = daily * (lead + 2)
+    level = np.maximum(2, np.ceil(cover + 2 * np.sqrt(cover))).astype(np.int64)
+    qty = np.maximum(5, np.ceil(daily * 14 / 5) * 5).astype(np.int64)
+    return level, qty
+
+
 def supplies(ctx: Context) -> dict[str, Any]:
     r = ctx.rng("SPLY")
     rows = reference.rows("supply_catalog")
     n = len(rows)
-    driver = [x["driver"] for x in rows]
-    per_unit = np.array([float(x["usage_per_unit"]) for x in rows])
-    daily = per_unit * np.array([DRIVER_DAILY_AT_SCALE_1[d] for d in driver]) * ctx.scale
+    daily = sized_daily_use(ctx)
     vcat = [x["vendor_category"] for x in rows]
     lead_lo = np.array([LEAD_DAYS.get(v, (2, 6))[0] for v in vcat])
     lead_hi = np.array([LEAD_DAYS.get(v, (2, 6))[1] for v in vcat])
     lead = lead_lo + (r.random(n) * (lead_hi - lead_lo + 1)).astype(np.int64)
-    # cover the lead time plus two days, with safety stock for day-to-day swings
-    cover = daily * (lead + 2)
-    reorder_level = np.maximum(2, np.ceil(cover + 2 * np.sqrt(cover))).astype(np.int64)
-    reorder_qty = np.maximum(5, np.ceil(daily * 14 / 5) * 5).astype(np.int64)
+    reorder_level, reorder_qty = reorder_settings(daily, lead)
     vendor_ids = ctx.col("VNDR", "VNDR_ID")
     vendor_cat = ctx.col("VNDR", "VNDR_CTGY_CD")
     vendor = np.empty(n, dtype=vendor_ids.dtype)
@@ -147,6 +166,7 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     discrepancy[:, -1] = False  # the extract's last count is not verified yet: nothing found
     shrink = r.integers(-4, 3, (s_n, days))
     flat = _stock_ledger(ctx, demand, discrepancy, shrink)
+    state["reviews"] = flat.pop("reviews")
     supply = np.repeat(np.arange(s_n), days)
     day = np.tile(np.arange(days), s_n)
     date = ctx.start + day.astype("timedelta64[D]")
@@ -182,6 +202,88 @@ def inventory(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+REVIEW_WINDOW_DAYS = 91  # a review looks at the last quarter's use...
+REVIEW_MIN_HISTORY_DAYS = 28  # ...and needs at least four weeks of it
+
+
+def review_days(ctx: Context) -> np.ndarray:
+    """The days (from the start) of the reorder reviews: the first weekday of every calendar
+    quarter, once the simulation has four weeks of use to look at."""
+    dates = ctx.start + np.arange(ctx.days).astype("timedelta64[D]")
+    month = dates.astype("datetime64[M]")
+    first = (dates == month.astype("datetime64[D]")) & (month.astype(np.int64) % 3 == 0)
+    days = to_weekday(np.flatnonzero(first), ctx)
+    return days[(days >= REVIEW_MIN_HISTORY_DAYS) & (days < ctx.days)]
+
+
+class Review:
+    """The quarterly reorder review of the stock ledger: an item whose use over the last
+    quarter differs from the use its settings were sized for by more than the scenario's
+    ``supply_review_threshold`` gets a reorder level and quantity sized to that use (lead
+    times are the vendor's and stay), recorded at a time of the review day (09:00-16:00)."""
+
+    def __init__(self, ctx: Context, demand: np.ndarray, lead: np.ndarray) -> None:
+        self.demand, self.lead = demand, lead
+        self.threshold = ctx.scenario.supply_review_threshold
+        self.basis = sized_daily_use(ctx)  # the use the settings in force were sized for
+        self.days = review_days(ctx)
+        # the review's time on each day, drawn for every item and review (cut-independent)
+        r = ctx.rng("SPLY-review")
+        secs = r.integers(9 * 3600, 16 * 3600, (len(lead), len(self.days)))
+        self.at = (ctx.start + self.days).astype("datetime64[s]") + secs.astype("timedelta64[s]")
+        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def on(self, d: int, level: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The settings in force from day ``d`` on (changed if ``d`` is a review day)."""
+        k = int(np.searchsorted(self.days, d))
+        if k == len(self.days) or self.days[k] != d:
+            return level, qty
+        use = self.demand[:, max(0, d - REVIEW_WINDOW_DAYS) : d].mean(axis=1)
+        new_level, new_qty = reorder_settings(use, self.lead)
+        # a change the quarter's count cannot owe to chance: more than the threshold and
+        # more than three standard deviations of a Poisson count of the use sized for
+        window = d - max(0, d - REVIEW_WINDOW_DAYS)
+        gap = np.abs(use - self.basis)
+        drifted = (gap > self.threshold * self.basis) & (
+            gap * window > 3 * np.sqrt(self.basis * window)
+        )
+        changed = drifted & ((new_level != level) | (new_qty != qty))
+        self.basis = np.where(changed, use, self.basis)
+        items = np.flatnonzero(changed)
+        self.found.append((items, self.at[items, k], new_level[items], new_qty[items]))
+        return np.where(changed, new_level, level), np.where(changed, new_qty, qty)
+
+    def changes(self) -> dict[str, np.ndarray]:
+        """Every change in time order: ``supply`` (index), ``at``, new ``level`` and ``qty``."""
+        if not self.found:
+            return {
+                "supply": np.zeros(0, np.int64),
+                "at": np.zeros(0, "datetime64[s]"),
+                "level": np.zeros(0, np.int64),
+                "qty": np.zeros(0, np.int64),
+            }
+        names = ("supply", "at", "level", "qty")
+        return {n: np.concatenate([f[i] for f in self.found]) for i, n in enumerate(names)}
+
+
+def reviewed_supplies(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
+    """SPLY as of the end date: the reorder settings in force then, ``REC_UPDT_TS`` the
+    review that last changed them (the catalog as first sized: ``supplies``)."""
+    cols = supplies(ctx)
+    rv = state["reviews"]
+    by_cut = np.flatnonzero(rv["at"] <= ctx.cut_ts)
+    last = np.full(len(cols["SPLY_ID"]), -1, np.int64)
+    np.maximum.at(last, rv["supply"][by_cut], by_cut)  # the changes are in time order
+    changed = last >= 0
+    pick = np.maximum(last, 0)
+    if len(rv["supply"]):
+        cols["SPLY_RORD_LVL_QTY"] = np.where(changed, rv["level"][pick], cols["SPLY_RORD_LVL_QTY"])
+        cols["SPLY_RORD_QTY"] = np.where(changed, rv["qty"][pick], cols["SPLY_RORD_QTY"])
+        updated = np.where(changed, rv["at"][pick], cols["REC_CRTD_TS"])
+        cols.update(audit(ctx, cols["REC_CRTD_TS"], updated))
+    return cols
+
+
 def _stock_ledger(
     ctx: Context, demand: np.ndarray, discrepancy: np.ndarray, shrink: np.ndarray
 ) -> dict[str, np.ndarray]:
@@ -191,6 +293,7 @@ def _stock_ledger(
     qty = ctx.col("SPLY", "SPLY_RORD_QTY").astype(np.int64)
     lead = ctx.col("SPLY", "SPLY_LEAD_DAYS").astype(np.int64)
     s_n, days = len(level), ctx.days
+    review = Review(ctx, demand, lead)
     shape = (s_n, days)
     opening, received, used, adjust, closing = (np.zeros(shape, np.int64) for _ in range(5))
     po = np.full(shape, -1, np.int64)
@@ -202,6 +305,7 @@ def _stock_ledger(
     rows_idx = np.arange(s_n)
     # a loop over days (not rows): each day's stock depends on the day before
     for d in range(days):
+        level, qty = review.on(d, level, qty)  # in the day, before the evening's count
         opening[:, d] = stock
         received[:, d] = arrivals[:, d]
         po[:, d] = arriving_po[:, d]
@@ -227,6 +331,7 @@ def _stock_ledger(
         "adj": adjust.ravel(),
         "close": closing.ravel(),
         "po": po.ravel(),
+        "reviews": review.changes(),
     }
 
 
@@ -277,5 +382,6 @@ def vendor_payments(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
 
 ROLLUP_STEPS = [
     ("INVN", inventory),
+    ("SPLY", reviewed_supplies),  # the catalog as of the end date, after the reviews
     ("VPMT", vendor_payments),
 ]

@@ -1,7 +1,11 @@
 -- docs/data_model.md invariant 14: restocking follows the reorder level with a
 -- lead time: every receipt brings the supply's reorder quantity, ordered
 -- the supply's lead time earlier on a day whose closing stock fell below
--- the reorder level. Returns the receipts that do not fit.
+-- the reorder level. Returns the receipts that do not fit. The extract holds
+-- each supply's settings as of its end date, in force since the review that
+-- last changed them (record_updated_at): receipts ordered from that day on
+-- are checked against them; earlier ones were ordered under earlier settings
+-- (snp_supplies keeps them in the feed), so only their order day is checked.
 with
 
 inventory as (
@@ -21,6 +25,7 @@ receipts as (
         supplies.reorder_quantity,
         supplies.reorder_level_quantity,
         supplies.lead_time_days,
+        cast(supplies.record_updated_at as date) as settings_since_date,
         cast({{ dbt.dateadd(
             'day', '-supplies.lead_time_days', 'inventory.inventory_date'
         ) }} as date) as ordered_date
@@ -40,9 +45,15 @@ final as (
             receipts.supply_id = order_day.supply_id
             and receipts.ordered_date = order_day.inventory_date
     where
-        receipts.received_quantity != receipts.reorder_quantity
-        or order_day.closing_quantity is null
-        or order_day.closing_quantity >= receipts.reorder_level_quantity
+        order_day.closing_quantity is null
+        or (
+            receipts.ordered_date >= receipts.settings_since_date
+            and (
+                receipts.received_quantity != receipts.reorder_quantity
+                or order_day.closing_quantity
+                >= receipts.reorder_level_quantity
+            )
+        )
 )
 
 select * from final
