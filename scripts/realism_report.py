@@ -397,6 +397,26 @@ def people(con) -> dict[str, object]:
     )
 
 
+def changes(con, end_date: str, years: float) -> dict[str, object]:
+    """Records that changed in the extract's last year (none if the window is shorter): the
+    living patients registered before that year whose record changed in it (for a living
+    patient the only change is a move, generator/moves.py), and the supply items whose
+    reorder settings a review changed in it (the catalog's only change)."""
+    if years < 1:
+        return {"patients_moved_last_year": None, "supplies_reviewed_last_year": None}
+    year_ago = f"timestamp '{end_date} 23:59:59' - interval 1 year"
+    return _one(
+        con,
+        f"""
+        select
+            (select avg((rec_updt_ts > {year_ago})::int) from patn
+                where patn_dth_dt is null and rec_crtd_ts <= {year_ago})
+                as patients_moved_last_year,
+            (select avg((rec_updt_ts > {year_ago})::int) from sply)
+                as supplies_reviewed_last_year""",
+    )
+
+
 AGE_BANDS = ("0-17", "18-44", "45-64", "65+")
 LEAD_BANDS = ("0-7", "8-30", "31+")
 CHRONIC_COUNTS = ("0", "1", "2", "3+")
@@ -516,6 +536,7 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
     own scenario settings (manifest.json), so a scenario file moves them."""
     pcn, anyal = scenario["penicillin_allergy_rate"], scenario["any_allergy_rate"]
     wof = scenario["patient_nonpayment_rate"]
+    moves = scenario.get("patient_move_rate", 0.084)  # extracts made before the setting
     return {
         "e11_adults": ("type 2 diabetes (E11), adults seen", between(0.07, 0.16)),
         "e11_by_band": ("  E11 by age 18-44 / 45-64 / 65+", near_each((0.03, 0.13, 0.24))),
@@ -574,6 +595,10 @@ def targets(scenario: dict) -> dict[str, tuple[str, Target]]:
         "patient_write_off_rate": ("patient balances written off", between(wof - 0.01, wof + 0.01)),
         "phone_shared_outside_household": ("patients sharing a phone outside their household",
                                            at_most(0.005)),
+        "patients_moved_last_year": ("living patients who moved in the last year",
+                                     between(moves - 0.015, moves + 0.015)),
+        "supplies_reviewed_last_year": (
+            "supply items whose reorder settings changed in the last year", between(0.1, 0.5)),
         "no_show_by_lead_days": ("no-show by lead days 0-7 / 8-30 / 31+", RISING),
         "no_show_by_age": ("no-show by age 0-17 / 18-44 / 45-64 / 65+", FALLING),
         "readmission_by_age": ("30-day readmission by age 0-17 / 18-44 / 45-64 / 65+", RISING),
@@ -609,6 +634,7 @@ def measure(folder: Path) -> dict[str, object]:
             **code_breadth(con),
             **revenue_cycle(con, end, int(manifest["scenario"]["write_off_after_days"])),
             **people(con),
+            **changes(con, end, _window_years(manifest)),
             **rates_by_band(con),
         }
     finally:

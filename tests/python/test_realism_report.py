@@ -73,6 +73,21 @@ def test_allergy_and_phone_figures_are_shares_of_all_patients(small_run, figures
     assert figures["phone_shared_outside_household"] == pytest.approx(shared / len(patients))
 
 
+def test_moves_and_reviews_are_changes_in_the_last_year(small_run, figures):
+    end = json.loads((small_run / "manifest.json").read_text())["end_date"]
+    assert end[5:] != "02-29"
+    year_ago = f"{int(end[:4]) - 1}{end[4:]} 23:59:59"  # the same day a year before
+    at_risk = [
+        p for p in _rows(small_run, "patn") if not p["PATN_DTH_DT"] and p["REC_CRTD_TS"] <= year_ago
+    ]
+    moved = [p for p in at_risk if p["REC_UPDT_TS"] > year_ago]
+    assert moved, "nobody moved: the figure is not checked"
+    assert figures["patients_moved_last_year"] == pytest.approx(len(moved) / len(at_risk))
+    supplies = _rows(small_run, "sply")
+    reviewed = [s for s in supplies if s["REC_UPDT_TS"] > year_ago]
+    assert figures["supplies_reviewed_last_year"] == pytest.approx(len(reviewed) / len(supplies))
+
+
 def test_biguanides_without_a_diabetes_code_are_counted_by_patient(small_run, figures):
     visit_patient = {v["VIST_ID"]: v["PATN_ID"] for v in _rows(small_run, "vist")}
     biguanides = {m["MDCN_ID"] for m in _rows(small_run, "mdcn") if m["MDCN_DRUG_CLS_CD"] == "BIGUANIDE"}  # fmt: skip
