@@ -119,5 +119,4 @@ def move_block(ctx: Context, block: int, state: dict[str, Any]) -> dict[str, Any
     moved = _pick(mv["at"], last_change, created)
     updated = np.where(death_known, cols["REC_UPDT_TS"], created)
     cols["REC_UPDT_TS"] = np.maximum(updated, moved)
-    state["moves"] = mv
     return cols
