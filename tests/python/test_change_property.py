@@ -7,13 +7,16 @@ REC_UPDT_TS is each row's last real change): the generator's engine guarantees i
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from reliability import SMALL, cli
 
 from generator.registry import TABLES
 
 END = "2024-06-30"
-WINDOWS = {"one day": "2024-06-29", "one month": "2024-05-30"}
+# the quarter crosses a reorder review (2024-04-01): supplies change as well as patients
+WINDOWS = {"one day": "2024-06-29", "one month": "2024-05-30", "one quarter": "2024-03-31"}
 SEEDS = (3, 11)
 
 
@@ -65,3 +68,26 @@ def test_changes_upserted_onto_the_extract_as_of_c_give_the_extract_as_of_d(extr
         )
         changed += len(changes)
     assert changed > 0, "no change at all in the window proves nothing"
+
+
+def _rows(folder, code: str) -> dict[str, dict[str, str]]:
+    with (folder / f"{TABLES[code].file_stem}.csv").open(newline="", encoding="utf-8") as fh:
+        return {r[TABLES[code].primary_key]: r for r in csv.DictReader(fh)}
+
+
+def test_a_quarter_holds_patients_who_moved_and_supplies_reviewed(extracts):
+    """Rows that existed on C and changed by D: patients who moved (a new address) and
+    supplies whose reorder settings the review of 2024-04-01 changed (seed 3 has both)."""
+    watched = {
+        "PATN": ("PATN_ADDR_LN1", "PATN_ZIP_CD"),
+        "SPLY": ("SPLY_RORD_LVL_QTY", "SPLY_RORD_QTY"),
+    }
+    for code, columns in watched.items():
+        before = _rows(extracts[3, "one quarter", "as of C"], code)
+        changes = _rows(extracts[3, "one quarter", "changes"], code)
+        changed = [
+            k
+            for k, row in changes.items()
+            if k in before and any(row[c] != before[k][c] for c in columns)
+        ]
+        assert changed, f"{code}: no {columns} of the extract as of C changed in the quarter"
