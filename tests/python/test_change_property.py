@@ -1,6 +1,7 @@
 """The change extract's promise (docs/feed.md; docs/data_model.md "Time"): applied to the extract
 as of C (upsert by primary key), the changes of (C, D] give exactly the extract as of D, for
-every table, several seeds, a window of one day and one of a month.
+every table, several seeds, a window of one day, one of a month and one of a quarter (across
+a reorder review: patients who moved and supplies re-sized among the changes).
 
 Needs prefix-stable time (the extract as of C is what a run through D knew on day C, and
 REC_UPDT_TS is each row's last real change): the generator's engine guarantees it."""
