@@ -10,7 +10,9 @@
    to every block's requests (``capacity.allocate``) and sums the daily clinical volume.
 4. Pass (c): each block writes its rows (``block_steps``), in parallel, written in block
    order, so the files never depend on the number of workers; with ``--parts`` only the
-   part's blocks. Then the roll-ups driven by the daily volume (inventory, vendor invoices).
+   part's blocks. Then the roll-ups driven by the daily volume (inventory, whose stock
+   ledger runs the quarterly reorder reviews, the supply catalog as of the end date, vendor
+   invoices).
 
 Random streams are keyed by (seed, table, block). The block size is part of the output's
 definition: changing it changes the data.
