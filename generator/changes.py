@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,14 +24,17 @@ def cutoff(since: date) -> pa.Scalar:
     return pa.scalar((since + timedelta(days=1)).isoformat()).cast(pa.timestamp("s"))
 
 
-def changed(data: pa.Table, since: date | None) -> pa.Table:
-    """The rows of ``data`` created or changed after day ``since`` (every row if None)."""
+def changed(data: pa.Table, since: date | None, also: np.ndarray | None = None) -> pa.Table:
+    """The rows of ``data`` created or changed after day ``since`` (every row if None), and
+    the rows ``also`` marks (late rows that arrive in the window, generator/defects.py)."""
     if since is None:
         return data
     stamps = data.column(UPDATED)
     if pa.types.is_string(stamps.type):  # never on a clean extract; refused with --defects
         raise ValueError(f"{UPDATED} is text: a change extract needs typed timestamps")
     mask = pc.fill_null(pc.greater_equal(stamps, cutoff(since).cast(stamps.type)), False)
+    if also is not None:
+        mask = pc.or_(mask, pa.array(also))
     return data.filter(mask)
 
 

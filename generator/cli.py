@@ -139,8 +139,11 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         scenario = _scenario(args.scenario)
         validate.check_patients(args.scale, args.start_date, args.end_date, scenario)
         dirty = _defects(args.defects, args.format)
-        if dirty is not None and args.changes_since is not None:
-            raise validate.InputError("--changes-since needs clean data: drop --defects")
+        if dirty is not None and args.changes_since is not None and args.parts > 1:
+            raise validate.InputError(
+                "--defects with --changes-since writes one part: drop --parts (the late "
+                "stock counts are logged after every block)"
+            )
         out = validate.check_out(args.out)
         validate.check_space(
             out, validate.estimated_bytes(args.scale, args.start_date, args.end_date)

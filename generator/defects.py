@@ -8,6 +8,10 @@ the defect log of that block (table ``DFCT``, written as ``defects.csv``). Every
 ``defect-<type>``, table, column, block), so the defects of a block never depend on other
 blocks, on the workers, or on the part a block is written in. Within a table a row gets at
 most one defect; rows are chosen independently with the profile's rate per type.
+
+``late_arrival`` is not a change to a value but to when a row reaches the extract
+(:func:`hold_back`): whether a row is late, and by how many days, is a hash of (seed, table,
+primary key), so every extract, full or of changes, agrees on the day each row arrives.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generator import rng
+from generator import changes, rng
 from generator.registry import Column, Table
 
 CODE = "DFCT"
@@ -36,7 +41,9 @@ TYPES = (
     "unit_mixup",
     "wrong_sign",
     "time_zone",
+    "late_arrival",
 )
+LATE = "late_arrival"
 RATE_MAX = 0.2  # a fifth of the eligible rows: every target of a table fits in its rows
 REALISTIC = {
     "duplicate_patient": 0.02,
@@ -49,6 +56,7 @@ REALISTIC = {
     "unit_mixup": 0.01,
     "wrong_sign": 0.005,
     "time_zone": 0.02,
+    "late_arrival": 0.02,
 }
 PROFILES: dict[str, dict[str, float]] = {
     "none": {},
@@ -75,6 +83,13 @@ TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("PTAL", "missing_value", "PTAL_SVRTY_CD"),
     ("TMMD", "unit_mixup", "TMMD_DOSE_QTY"),
 )
+# late_arrival: rows other systems post to the ERP in batches (bill lines from charge
+# capture, payments from the bank, doses charted from the ward, the evening stock counts);
+# nothing in the extract points at a payment or a stock count, and a late dose or bill line
+# is a row whose children (a dose's bill line) can arrive before it (docs/defects.md)
+LATE_TABLES = ("TMMD", "MDBL", "PMNT", "INVN")
+LATE_DELAYS = np.array([1, 2, 3])  # days after it was due; the feed's default lookback is 3
+LATE_SHARES = np.array([0.5, 0.3, 0.2])
 TIME_ZONE_SHIFT = 5 * 3_600  # seconds: stamped in UTC instead of US Eastern standard
 DATE_FORMATS = ("%m/%d/%Y", "%d.%m.%Y", "%Y%m%d")
 INVALID_CODES = ("UNK", "XX", "N/A", "99")
@@ -158,22 +173,114 @@ def _checked_rates(text: str, raw: object) -> dict[str, float]:
 
 
 def inject_block(
-    chosen: Profile, seed: int, block: int, tables: dict[str, pa.Table]
+    chosen: Profile,
+    seed: int,
+    block: int,
+    tables: dict[str, pa.Table],
+    window: tuple[date, date | None],
 ) -> dict[str, pa.Table]:
-    """The block's tables with their defects, plus ``DFCT``: the log of what was done."""
+    """The block's tables with their defects, plus ``DFCT``: the log of what was done.
+    ``window`` is the extract's (end date, changes since): the late rows are held back
+    first; a change extract then keeps its window's rows and takes no other defect."""
     out = dict(tables)
     logs = []
     for code in tables:
+        out[code], log = in_extract(chosen, seed, code, out[code], window)
+        if log.num_rows:  # (an empty table here has no buffers: the CSV encoder trips)
+            logs.append(log)
         targets = [(kind, col) for t, kind, col in TARGETS if t == code and chosen.rate(kind)]
-        if not targets:
+        if not targets or window[1] is not None:
             continue
-        taken = np.zeros(tables[code].num_rows, dtype=bool)
+        taken = np.zeros(out[code].num_rows, dtype=bool)
         for kind, col in targets:
             r = rng.stream(seed, f"defect-{kind}/{code}/{col or '*'}", block)
             out[code], taken, log = _apply(out[code], taken, code, kind, col, chosen.rate(kind), r)
             logs.append(log)
     out[CODE] = pa.concat_tables(logs) if logs else LOG.schema.empty_table()
     return out
+
+
+# --- late-arriving rows ----------------------------------------------------------------
+
+
+def in_extract(
+    chosen: Profile | None, seed: int, code: str, data: pa.Table, window: tuple[date, date | None]
+) -> tuple[pa.Table, pa.Table]:
+    """The rows of ``data`` (as of the end date) that reach the extract of ``window``, and
+    the log of the late rows it delivers.
+
+    A full extract as of D holds the rows that arrived by D. A change extract of (C, D]
+    holds those changed in the window and those that arrived in it; it logs each late row
+    it delivers that was due by C (one due within the window is on time for this file):
+    clean value the day it was due, dirty value the day it arrives."""
+    end, since = window
+    rate = chosen.rate(LATE) if chosen is not None and code in LATE_TABLES else 0.0
+    if not rate or not data.num_rows:
+        return changes.changed(data, since), LOG.schema.empty_table()
+    due, arrives = arrival_days(seed, code, data, rate)
+    present = arrives <= _day_number(end)
+    data, due, arrives = data.filter(pa.array(present)), due[present], arrives[present]
+    if since is None:
+        return data, LOG.schema.empty_table()
+    after = arrives > _day_number(since)
+    late = np.flatnonzero(after & (due <= _day_number(since)))
+    log = _log(
+        code,
+        data.column(_key(data)).take(pa.array(late)),
+        None,
+        LATE,
+        _iso_days(due[late]),
+        _iso_days(arrives[late]),
+    )
+    return changes.changed(data, since, also=after), log
+
+
+def arrival_days(seed: int, code: str, data: pa.Table, rate: float) -> tuple[np.ndarray, ...]:
+    """Per row, the day it was due (its creation day) and the day it reaches the extract,
+    as days since 1970-01-01: a share ``rate`` of the rows arrive 1 to 3 days late."""
+    due = pc.cast(data.column("REC_CRTD_TS"), pa.date32()).to_numpy(zero_copy_only=False)
+    due = due.astype("datetime64[D]").astype(np.int64)
+    h = _key_hash(seed, code, data.column(_key(data)))
+    late = _unit(h) < rate
+    pick = np.searchsorted(np.cumsum(LATE_SHARES), _unit(_mix(h ^ _GOLDEN)), side="right")
+    delay = LATE_DELAYS[np.minimum(pick, len(LATE_DELAYS) - 1)]
+    return due, np.where(late, due + delay, due)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+def _key_hash(seed: int, code: str, keys: pa.ChunkedArray) -> np.ndarray:
+    """A 64-bit hash of each key, keyed by (seed, table): FNV-1a over the key's bytes,
+    one byte position at a time for every row at once, then mixed."""
+    raw = keys.to_numpy().astype("S")
+    width = raw.dtype.itemsize
+    octets = raw.view(np.uint8).reshape(len(raw), width)
+    h = np.full(len(raw), rng.stream(seed, f"defect-{LATE}/{code}").integers(2**63), np.uint64)
+    for i in range(width):  # a loop over the key's bytes (about a dozen), not over rows
+        h = (h ^ octets[:, i].astype(np.uint64)) * _FNV_PRIME
+    return _mix(h)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every bit of the input moves every bit of the output."""
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _unit(h: np.ndarray) -> np.ndarray:
+    """A uniform number in [0, 1) from the hash's top 53 bits."""
+    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def _day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def _iso_days(days: np.ndarray) -> pa.Array:
+    return pa.array(days.astype("datetime64[D]")).cast(pa.string())
 
 
 def _apply(data, taken, code, kind, col, rate, r):

@@ -146,10 +146,12 @@ def _block(ctx: Context, block: int) -> dict[str, Chunk]:
         state["columns"][code] = step(ctx, block, state)
     built = {c: columns.build(registry.TABLES[c], cols) for c, cols in state["columns"].items()}
     built = {c: asof.cut(ctx, c, table) for c, table in built.items()}  # as of the end date
+    window = (ctx.opts.end, ctx.opts.changes_since)
     if ctx.opts.defects:  # dirty data on purpose, logged in defects.csv (generator/defects.py)
-        built = defects.inject_block(ctx.opts.defects, ctx.seed, block, built)
+        built = defects.inject_block(ctx.opts.defects, ctx.seed, block, built, window)
+    else:
+        built = {c: changes.changed(data, window[1]) for c, data in built.items()}
     strict = not ctx.opts.defects  # a dirty column may be text (dates in mixed formats)
-    built = {c: changes.changed(data, ctx.opts.changes_since) for c, data in built.items()}
     return {c: prepare(_TABLES[c], data, ctx.opts.fmt, strict) for c, data in built.items()}
 
 
@@ -221,9 +223,14 @@ def generate(opts: Options, progress: Progress | None = None) -> dict[str, Any]:
 
     def write(code: str, table: pa.Table) -> None:
         table = asof.cut(ctx, code, table)  # the simulated history as of the end date
-        table = changes.changed(table, opts.changes_since)  # a change extract: the changes
+        # a change extract: the changes; with --defects, less the rows not arrived yet
+        table, late = defects.in_extract(
+            opts.defects, opts.seed, code, table, (opts.end, opts.changes_since)
+        )
         if whole:
             output.write(registry.TABLES[code], table)
+        if late.num_rows:  # late stock counts a change extract delivers (after the blocks)
+            output.append(defects.LOG, prepare(defects.LOG, late, opts.fmt, False))
         if progress:
             progress(code, table.num_rows if whole else 0)
 

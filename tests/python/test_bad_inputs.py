@@ -76,9 +76,12 @@ BAD_ARGS = [
     ),
     (["--changes-since", "2024-02-30"], "--changes-since must be a date as YYYY-MM-DD"),
     (["--changes-since", "last week"], "--changes-since"),
-    (["--changes-since", "2024-06-01", "--defects", "light"], "--changes-since needs clean"),
     # a third year's new patients at scale 100 pass the identifiers' limit
     (["--scale", "100", "--end-date", "2025-01-01"], "registers more than 1,000,000 patients"),
+    (
+        ["--changes-since", "2024-06-01", "--defects", "light", "--parts", "2"],
+        "--defects with --changes-since writes one part",
+    ),
     (["--bogus"], "--bogus"),
     (["--scale"], "--scale"),
 ]
