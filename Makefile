@@ -83,10 +83,12 @@ build: $(OUT)/manifest.json
 # The daily feed (docs/feed.md): an initial extract DAYS days before 2024-12-31, then
 # each day's change files landed in data/feed/landing/<day>/ and built by dbt in feed
 # mode, in the feed's own database data/feed/feed.duckdb (seeds/ehp and $(DB) stay as
-# they are). FEED_TESTS=1 runs the data tests every day too.
+# they are). FEED_TESTS=1 runs the data tests every day too; DEFECTS=realistic feeds
+# late-arriving rows (docs/defects.md), LOOKBACK=N sets the incremental facts' lookback.
 DAYS ?= 30
 feed: $(BIN)/.installed
-	$(BIN)/python scripts/feed.py --days $(DAYS) --scale $(SCALE) --seed $(SEED) $(if $(FEED_TESTS),--tests)
+	$(BIN)/python scripts/feed.py --days $(DAYS) --scale $(SCALE) --seed $(SEED) $(if $(FEED_TESTS),--tests) \
+	  $(if $(DEFECTS),--defects $(DEFECTS)) $(if $(LOOKBACK),--lookback $(LOOKBACK))
 
 # The same project on another engine, started on this machine and stopped after
 # (Debian packages installed when missing): load seeds/ehp with that engine's loader,

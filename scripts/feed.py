@@ -11,7 +11,11 @@ feed.duckdb and dbt's target/ and logs/. The default dataset (seeds/ehp) and dat
 (proactivehealth.duckdb) are never touched. Each run starts the feed afresh.
 
     python scripts/feed.py [--days 30] [--scale 0.1] [--seed 42] [--end-date 2024-12-31]
-                           [--dir data/feed] [--tests]
+                           [--dir data/feed] [--tests] [--defects realistic] [--lookback 3]
+
+With --defects PROFILE every file is written with late-arriving rows at the profile's
+late_arrival rate (the other defect types need a full extract; docs/defects.md), each
+day's defects.csv is landed too, and the data tests warn (var ehp_feed_defects).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from generator import defects  # noqa: E402
 from generator.load import read_sql  # noqa: E402
 from generator.registry import TABLES  # noqa: E402
 
@@ -49,10 +54,35 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--dir", type=Path, default=Path("data/feed"), help="the feed's own folder")
     p.add_argument("--tests", action="store_true", help="run the data tests every day too")
     p.add_argument("--select", nargs="*", default=[], help="dbt --select (default: everything)")
+    p.add_argument(
+        "--defects",
+        metavar="PROFILE",
+        default=None,
+        help="late-arriving rows at this --defects profile's late_arrival rate (light, "
+        "realistic, heavy or a JSON file of rates; default: a clean feed)",
+    )
+    p.add_argument(
+        "--lookback", type=int, default=None, help="dbt var ehp_feed_lookback_days (default 3)"
+    )
     args = p.parse_args(argv)
     if not 1 <= args.days <= 365:
         p.error(f"--days must be from 1 to 365, got {args.days}")
+    if args.lookback is not None and not 0 <= args.lookback <= 365:
+        p.error(f"--lookback must be from 0 to 365 days, got {args.lookback}")
+    args.late_rate = _late_rate(p, args.defects)
     return args
+
+
+def _late_rate(p: argparse.ArgumentParser, text: str | None) -> float | None:
+    """The late_arrival rate of ``--defects`` (None: a clean feed)."""
+    if text is None:
+        return None
+    try:
+        chosen = defects.profile(text)
+    except ValueError as exc:
+        p.error(str(exc))
+    rate = chosen.rate(defects.LATE) if chosen is not None else 0.0
+    return rate or None
 
 
 class Feed:
@@ -69,6 +99,11 @@ class Feed:
             "DBT_TARGET_PATH": str(self.folder / "target"),
             "DBT_LOG_PATH": str(self.folder / "logs"),
         }
+        extra: dict = {} if args.late_rate is None else {"ehp_feed_defects": True}
+        if args.lookback is not None:
+            extra["ehp_feed_lookback_days"] = args.lookback
+        # the same every day: dbt's partial parsing holds
+        self.vars = json.dumps({"ehp_feed": True, **extra})
 
     def start_afresh(self) -> None:
         """Drop the previous feed's landing files and database (its own files only)."""
@@ -76,6 +111,9 @@ class Feed:
         for name in (DATABASE, DATABASE + ".wal"):
             (self.folder / name).unlink(missing_ok=True)
         self.landing.mkdir(parents=True)
+        if self.args.late_rate is not None:  # every file: the late rows only
+            rates = {defects.LATE: self.args.late_rate}
+            (self.folder / "late_arrival.json").write_text(json.dumps(rates) + "\n")
 
     def generate(self, day: date, since: date | None) -> dict[str, int]:
         """The day's files into landing/<day>/ (the changes since ``since``, or everything);
@@ -85,6 +123,8 @@ class Feed:
         command = [sys.executable, "-m", "generator", "--scale", self.args.scale]
         command += ["--seed", self.args.seed, "--end-date", day.isoformat(), "--quiet"]
         command += ["--out", str(out), *extra]
+        if self.args.late_rate is not None:
+            command += ["--defects", str(self.folder / "late_arrival.json")]
         if subprocess.run(command, check=False, cwd=ROOT).returncode != 0:
             raise SystemExit(f"feed: ehp-generate refused or failed for {day} (see above)")
         tables = json.loads((out / "manifest.json").read_text())["tables"]
@@ -99,8 +139,6 @@ class Feed:
             text=True,
             check=False,
         )
-
-    VARS = json.dumps({"ehp_feed": True})  # the same every day: dbt's partial parsing holds
 
     def land(self, day: date) -> None:
         """Append landing/<day>/ to the landing tables (DuckDB's CSV reader, every column
@@ -129,6 +167,7 @@ class Feed:
                     f"insert into {relation} select *, ?, current_timestamp from {source}", [day]
                 )
                 rows += manifest["tables"][table.code]["rows"]
+            land_defects(con, folder, day)
             con.execute(f"delete from {LANDING}.feed_batches where extract_date = ?", [day])
             since = manifest.get("changes_since")
             con.execute(
@@ -143,7 +182,7 @@ class Feed:
         select = ["--select", *self.args.select] if self.args.select else []
         tests = [] if self.args.tests else EXCLUDE_TESTS
         self.land(day)
-        res = self.dbt("build", "--vars", self.VARS, *select, *tests)
+        res = self.dbt("build", "--vars", self.vars, *select, *tests)
         if res.returncode != 0:
             sys.stderr.write(res.stdout[-6000:] + res.stderr[-2000:])
             raise SystemExit(f"feed: dbt build failed on {day} (see above)")
@@ -153,6 +192,25 @@ class Feed:
             kind = result["unique_id"].split(".")[0]
             counts[kind] = counts.get(kind, 0) + 1
         return counts
+
+
+def land_defects(con: duckdb.DuckDBPyConnection, folder: Path, day: date) -> None:
+    """The day's defects.csv (if any) into ehp_defects, every column text: the ground
+    truth of the late rows each day delivers. The table exists on a clean feed too."""
+    names = defects.LOG.column_names
+    con.execute(
+        f"create table if not exists {LANDING}.ehp_defects ("
+        + ", ".join(f"{n} varchar" for n in names)
+        + ", _extract_date date, _loaded_at timestamptz)"
+    )
+    con.execute(f"delete from {LANDING}.ehp_defects where _extract_date = ?", [day])
+    path = folder / "defects.csv"
+    if path.exists():
+        con.execute(
+            f"insert into {LANDING}.ehp_defects select {', '.join(names)}, ?, current_timestamp "
+            "from read_csv(?, header = true, all_varchar = true)",
+            [day, str(path)],
+        )
 
 
 def landed_line(day: date, rows: dict[str, int], counts: dict[str, int], seconds: float) -> str:
@@ -178,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = feed.build(day)
         line = landed_line(day, rows, counts, time.perf_counter() - t0)
         print(("initial " if offset == 0 else "        ") + line, flush=True)
-    fresh = feed.dbt("source", "freshness", "--vars", feed.VARS)
+    fresh = feed.dbt("source", "freshness", "--vars", feed.vars)
     print(f"source freshness: {'pass' if fresh.returncode == 0 else 'warn or error'}")
     print(f"feed: {args.days} days in {time.perf_counter() - t_all:.1f} s; query it with")
     print(f"  harlequin --read-only {args.dir / DATABASE}   (or duckdb, or make sql DB=...)")
