@@ -228,3 +228,16 @@ def test_the_ar_balance_as_known_on_a_day_is_that_days_full_build(fed, tmp_path)
     con.close()
     assert known == want
     assert now != want[0], "the balance never changed: the check proves nothing"
+
+
+def test_a_clean_feed_has_no_late_row(fed):
+    """The late-row check (int_quality_late_arrivals) reads every landing table: on the
+    clean feed no row first lands in a file whose window starts after its creation."""
+    folder, _ = fed
+    con = duckdb.connect(str(folder / "feed.duckdb"), read_only=True)
+    found = con.execute("select count(*) from intermediate.int_quality_late_arrivals").fetchone()
+    scored = con.execute(
+        "select injected, detected from intermediate.int_quality_late_arrival_scorecard"
+    ).fetchall()
+    con.close()
+    assert found == (0,) and scored == [(0, 0)]
