@@ -28,10 +28,8 @@ def feed(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     day, then one `dbt build` (tests included): the late-row check reads the landing
     tables, so it needs no build in between."""
     folder = tmp_path_factory.mktemp("feed-late")
-    args = feed_script.parse_args(
-        [*("--days", "2", "--scale", "0.01", "--end-date", "2024-06-30"), "--dir", str(folder)]
-        + ["--defects", "heavy"]
-    )
+    options = ("--days", "2", "--scale", "0.01", "--end-date", "2024-06-30", "--defects", "heavy")
+    args = feed_script.parse_args([*options, "--dir", str(folder)])
     fed = feed_script.Feed(args)
     fed.start_afresh()
     for offset, day in enumerate(date(2024, 6, 28) + timedelta(days=k) for k in range(3)):
