@@ -66,7 +66,8 @@ def test_the_scorecard_is_the_known_answer(dirty):
 
 def test_every_type_is_caught_with_a_recall_of_at_least_095(dirty):
     rows = {r["defect_type"]: r for r in scorecard(dirty)}
-    assert set(rows) == set(defects.TYPES)
+    # late_arrival needs the daily feed: a full extract holds no late row (test_feed_late.py)
+    assert set(rows) == set(defects.TYPES) - {defects.LATE}
     for kind, row in rows.items():
         assert row["injected"] > 0, kind
         assert row["recall"] >= 0.95, (kind, row)
