@@ -30,7 +30,7 @@ def changed(data: pa.Table, since: date | None, also: np.ndarray | None = None) 
     if since is None:
         return data
     stamps = data.column(UPDATED)
-    if pa.types.is_string(stamps.type):  # never on a clean extract; refused with --defects
+    if pa.types.is_string(stamps.type):  # never: no defect type touches REC_UPDT_TS
         raise ValueError(f"{UPDATED} is text: a change extract needs typed timestamps")
     mask = pc.fill_null(pc.greater_equal(stamps, cutoff(since).cast(stamps.type)), False)
     if also is not None:

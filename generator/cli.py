@@ -141,8 +141,8 @@ def checked_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         dirty = _defects(args.defects, args.format)
         if dirty is not None and args.changes_since is not None and args.parts > 1:
             raise validate.InputError(
-                "--defects with --changes-since writes one part: drop --parts (the late "
-                "stock counts are logged after every block)"
+                "--defects with --changes-since writes one part: drop --parts (its defects.csv "
+                "logs the late stock counts after every block)"
             )
         out = validate.check_out(args.out)
         validate.check_space(
