@@ -213,6 +213,25 @@ def land_defects(con: duckdb.DuckDBPyConnection, folder: Path, day: date) -> Non
         )
 
 
+def late_score(database: Path) -> str:
+    """The late rows scored (intermediate.int_quality_late_arrival_scorecard), one line."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        row = con.execute(
+            "select injected, detected, true_positives, detection_precision, detection_recall "
+            "from intermediate.int_quality_late_arrival_scorecard"
+        ).fetchone()
+    except duckdb.CatalogException:
+        return "late rows: not scored (int_quality_late_arrival_scorecard was not built)"
+    finally:
+        con.close()
+    injected, detected, hits, precision, recall = row
+    return (
+        f"late rows: {injected} injected, {detected} detected, {hits} true positives, "
+        f"precision {precision}, recall {recall}"
+    )
+
+
 def landed_line(day: date, rows: dict[str, int], counts: dict[str, int], seconds: float) -> str:
     codes = {code: n for code, n in sorted(rows.items(), key=lambda kv: -kv[1]) if n}
     top = ", ".join(f"{code} {n:,}" for code, n in list(codes.items())[:4])
@@ -238,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         print(("initial " if offset == 0 else "        ") + line, flush=True)
     fresh = feed.dbt("source", "freshness", "--vars", feed.vars)
     print(f"source freshness: {'pass' if fresh.returncode == 0 else 'warn or error'}")
+    if args.late_rate is not None:
+        print(late_score(feed.folder / DATABASE))
     print(f"feed: {args.days} days in {time.perf_counter() - t_all:.1f} s; query it with")
     print(f"  harlequin --read-only {args.dir / DATABASE}   (or duckdb, or make sql DB=...)")
     return 0

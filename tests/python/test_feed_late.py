@@ -66,6 +66,10 @@ def test_the_check_finds_exactly_the_late_rows_defects_csv_logs(feed):
     )
     assert (kind, injected, detected, hits) == ("late_arrival", len(logged), len(found), len(found))
     assert precision == 1 and recall >= 0.95
+    assert feed_script.late_score(feed / "feed.duckdb") == (  # what `make feed` prints
+        f"late rows: {injected} injected, {detected} detected, {hits} true positives, "
+        f"precision {precision}, recall {recall}"
+    )
 
 
 def test_dbt_build_on_the_dirty_feed_ends_with_warnings_not_errors(feed):
