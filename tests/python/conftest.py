@@ -56,3 +56,18 @@ def default_marts(tmp_path_factory) -> Path:
     seeds and models built (no tests). Returns the database; the copy is its folder.
     Shared by the known answers and the figures the pages show."""
     return build_default_marts(tmp_path_factory.mktemp("default_marts"))
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """With ``pytest -n`` (make test), keep each expensive shared fixture on one worker:
+    the tests of the default dataset's marts together, those of the built project together,
+    and every other file's tests together (their module fixtures are built once)."""
+    for item in items:
+        names = set(item.fixturenames)
+        if "default_marts" in names:
+            group = "default_marts"
+        elif "built" in names:
+            group = "built"
+        else:
+            group = item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
