@@ -59,15 +59,16 @@ def default_marts(tmp_path_factory) -> Path:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """With ``pytest -n`` (make test), keep each expensive shared fixture on one worker:
-    the tests of the default dataset's marts together, those of the built project together,
-    and every other file's tests together (their module fixtures are built once)."""
+    """With ``pytest -n`` (make test), each file's tests run on one worker (their module
+    fixtures and work folders are made once), and the files sharing an expensive session
+    fixture run on the same worker: those on the default dataset's marts, those on the
+    built project."""
+    shared: dict[str, str] = {}
     for item in items:
         names = set(item.fixturenames)
-        if "default_marts" in names:
-            group = "default_marts"
-        elif "built" in names:
-            group = "built"
-        else:
-            group = item.path.name
+        for fixture in ("default_marts", "built"):
+            if fixture in names:
+                shared.setdefault(item.path.name, fixture)
+    for item in items:
+        group = shared.get(item.path.name, item.path.name)
         item.add_marker(pytest.mark.xdist_group(group))
