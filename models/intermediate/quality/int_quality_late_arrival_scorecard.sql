@@ -43,12 +43,8 @@ scored as (
         injected,
         detected,
         true_positives,
-        cast(
-            1.0 * true_positives / nullif(detected, 0) as decimal(5, 4)
-        ) as detection_precision,
-        cast(
-            1.0 * true_positives / nullif(injected, 0) as decimal(5, 4)
-        ) as detection_recall
+        {{ detection_ratio('true_positives', 'detected') }} as detection_precision,
+        {{ detection_ratio('true_positives', 'injected') }} as detection_recall
     from counted
 )
 
