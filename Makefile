@@ -115,7 +115,7 @@ format: $(BIN)/.installed
 # the tools in their own venvs are checked too: harlequin opens the database, dbt-bouncer
 # finds nothing (tests/python/test_sql_client.py, test_convention_tools.py)
 test: lint $(BIN)/.installed-engines $(TOOLS)/harlequin/.installed $(TOOLS)/dbt-bouncer/.installed
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: $(BIN)/.installed
 	$(BIN)/pytest -m "not slow"

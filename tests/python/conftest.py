@@ -57,18 +57,3 @@ def default_marts(tmp_path_factory) -> Path:
     Shared by the known answers and the figures the pages show."""
     return build_default_marts(tmp_path_factory.mktemp("default_marts"))
 
-
-def pytest_collection_modifyitems(config, items) -> None:
-    """With ``pytest -n`` (make test), each file's tests run on one worker (their module
-    fixtures and work folders are made once), and the files sharing an expensive session
-    fixture run on the same worker: those on the default dataset's marts, those on the
-    built project."""
-    shared: dict[str, str] = {}
-    for item in items:
-        names = set(item.fixturenames)
-        for fixture in ("default_marts", "built"):
-            if fixture in names:
-                shared.setdefault(item.path.name, fixture)
-    for item in items:
-        group = shared.get(item.path.name, item.path.name)
-        item.add_marker(pytest.mark.xdist_group(group))
