@@ -56,4 +56,3 @@ def default_marts(tmp_path_factory) -> Path:
     seeds and models built (no tests). Returns the database; the copy is its folder.
     Shared by the known answers and the figures the pages show."""
     return build_default_marts(tmp_path_factory.mktemp("default_marts"))
-
